@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -41,7 +40,7 @@ func Canonical(d *Document) *Document {
 	}
 	ks := make([]keyed, 0, len(c.Statement))
 	for _, st := range c.Statement {
-		b, err := json.Marshal(st)
+		b, err := encodeNoHTML(st)
 		key := string(b)
 		if err != nil {
 			key = "\x00invalid:" + err.Error()

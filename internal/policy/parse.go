@@ -54,7 +54,7 @@ func Marshal(d *Document) (string, error) {
 	if d == nil {
 		return "", errors.New("nil policy document")
 	}
-	b, err := json.Marshal(tidy(d, false))
+	b, err := encodeNoHTML(tidy(d, false))
 	if err != nil {
 		return "", err
 	}
