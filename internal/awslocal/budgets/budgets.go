@@ -156,8 +156,9 @@ func (s *Service) normaliseBudget(b *budget, prev *budget) error {
 	if b.BudgetName == "" {
 		return errInvalidParameter("BudgetName is required")
 	}
-	if !budgetNamePattern.MatchString(b.BudgetName) {
-		return errInvalidParameter("BudgetName %q must be 1 to 100 characters without ':' or '\\'", b.BudgetName)
+	// "/action/" is reserved: it would make the budget's ARN look like an action's.
+	if !budgetNamePattern.MatchString(b.BudgetName) || strings.Contains(b.BudgetName, "/action/") {
+		return errInvalidParameter("BudgetName %q must be 1 to 100 characters without ':', '\\' or \"/action/\"", b.BudgetName)
 	}
 	if err := checkEnum("TimeUnit", b.TimeUnit, timeUnits); err != nil {
 		return err

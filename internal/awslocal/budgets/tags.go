@@ -31,7 +31,7 @@ const (
 
 // budgetARNPattern matches arn:aws:budgets::<account>:budget/<name>. There is
 // no region: Budgets is a global service.
-var budgetARNPattern = regexp.MustCompile(`^arn:aws[-a-z]*:budgets::([0-9]{12}):budget/([^:\\/]+)$`)
+var budgetARNPattern = regexp.MustCompile(`^arn:aws[-a-z]*:budgets::([0-9]{12}):budget/([^:\\]+)$`)
 
 func tagResource(_ *Service, acct *account, req *tagResourceRequest) (any, error) {
 	b, err := acct.budgetByARN(req.ResourceARN)
@@ -80,10 +80,10 @@ func listTagsForResource(_ *Service, acct *account, req *listTagsForResourceRequ
 func (a *account) budgetByARN(arn string) (*budgetRecord, error) {
 	m := budgetARNPattern.FindStringSubmatch(arn)
 	if m == nil {
-		if strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":budgets::") {
-			return nil, errNotFound("resource %s doesn't exist", arn)
-		}
 		return nil, errInvalidParameter("ResourceARN %q is not a budget ARN", arn)
+	}
+	if strings.Contains(m[2], "/action/") {
+		return nil, errNotFound("budget action %s doesn't exist", arn)
 	}
 	if m[1] != a.id {
 		return nil, newError(codeAccessDenied, "account %s is not authorized to access %s", a.id, arn)
