@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -66,6 +67,10 @@ func newEnv(t *testing.T) *env {
 		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSBudgetServiceGateway.")
 		status, resp, _ := svc.Serve(testAccount, op, body)
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		// Content-Length, as AWS sends it: without it, bodies over 2 KiB go out
+		// chunked and the SDK intermittently fails reading them with "use of
+		// closed network connection".
+		w.Header().Set("Content-Length", strconv.Itoa(len(resp)))
 		w.WriteHeader(status)
 		_, _ = w.Write(resp)
 	}))
