@@ -11,7 +11,9 @@ import (
 
 func arnOf(name string) string { return "arn:aws:budgets::" + testAccount + ":budget/" + name }
 
-func tag(k, v string) types.ResourceTag { return types.ResourceTag{Key: aws.String(k), Value: aws.String(v)} }
+func tag(k, v string) types.ResourceTag {
+	return types.ResourceTag{Key: aws.String(k), Value: aws.String(v)}
+}
 
 func (e *env) tags(t *testing.T, arn string) map[string]string {
 	t.Helper()
