@@ -73,15 +73,7 @@ func (s *Service) Serve(accountID, operation string, body []byte) (status int, r
 		return newError(codeUnknownOperation, "operation %q is not supported by awslocal budgets", operation).response()
 	}
 
-	s.mu.Lock()
-	out, err := h(s, accountID, body)
-	var resp []byte
-	if err == nil {
-		// Marshal under the lock: responses point into the store.
-		resp, err = json.Marshal(out)
-	}
-	s.mu.Unlock()
-
+	resp, err := s.run(h, accountID, body)
 	if err != nil {
 		var apiErr *apiError
 		if !errors.As(err, &apiErr) {
@@ -90,6 +82,19 @@ func (s *Service) Serve(accountID, operation string, body []byte) (status int, r
 		return apiErr.response()
 	}
 	return http.StatusOK, resp, ""
+}
+
+// run executes h under the lock. The response is marshalled before unlocking
+// because it points into the store; the deferred unlock keeps a panicking
+// handler from wedging every later request.
+func (s *Service) run(h handler, accountID string, body []byte) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out, err := h(s, accountID, body)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(out)
 }
 
 // accountScoped is embedded by every request that carries an AccountId, so op
