@@ -71,7 +71,7 @@ func TestUserNameAndPathValidation(t *testing.T) {
 		_, err := e.iam.CreateUser(ctx, in)
 		wantError(t, err, "ValidationError", 400)
 	}
-	_, err := e.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(strings.Repeat("a", 64) ), Path: aws.String("/a/b/")})
+	_, err := e.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(strings.Repeat("a", 64)), Path: aws.String("/a/b/")})
 	must(t, err)
 	_, err = e.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("x+=,.@-_1")})
 	must(t, err)
