@@ -227,7 +227,7 @@ func updateRole(c *call) (any, error) {
 	if set {
 		r.maxSession = maxSession
 	}
-	return nil, nil
+	return struct{}{}, nil // UpdateRole answers an empty <UpdateRoleResult/>
 }
 
 func updateRoleDescription(c *call) (any, error) {
