@@ -164,9 +164,7 @@ func (s *Server) runQueryAction(qs *queryService, op string, form params, who ca
 
 // serveBudgets delegates a JSON 1.1 call to the Budgets service.
 func (s *Server) serveBudgets(w http.ResponseWriter, reqID string, who caller, op string, body []byte) {
-	s.budgetsMu.Lock()
 	status, resp, code := s.budgets.Serve(who.accountID, op, body)
-	s.budgetsMu.Unlock()
 	outcome := code
 	if outcome == "" {
 		outcome = "ok"

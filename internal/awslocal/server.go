@@ -43,8 +43,7 @@ type Server struct {
 	aliases      map[string]string     // account alias -> account ID (aliases are global)
 	accountOrder []string              // configured account IDs, in order
 
-	budgetsMu sync.Mutex
-	budgets   *budgets.Service
+	budgets *budgets.Service // locks internally
 
 	faults *faultInjector
 	log    *callLog
@@ -117,9 +116,7 @@ func (s *Server) Reset() {
 		s.accountLocked(id)
 	}
 	s.mu.Unlock()
-	s.budgetsMu.Lock()
 	s.budgets.Reset()
-	s.budgetsMu.Unlock()
 	s.faults.reseed()
 	s.log.reset()
 }
