@@ -20,7 +20,7 @@ const (
 	MinPasswordLength = 14
 	MinPasswordReuse  = 24
 	MaxUnusedDays     = 45 // 1.12: unused for this many days or more fails
-	MaxKeyAgeDays     = 90 // 1.14: older than this fails; exactly 90 days passes
+	MaxKeyAgeDays     = 90 // 1.14: more whole days than this fails; 90 days and some hours passes
 )
 
 // AccountSubject is the Subject of findings about the account as a whole
@@ -30,7 +30,6 @@ const AccountSubject = "account"
 const (
 	day       = 24 * time.Hour
 	maxUnused = MaxUnusedDays * day
-	maxKeyAge = MaxKeyAgeDays * day
 )
 
 // Control describes one checked CIS control, for docs and dashboards.

@@ -172,9 +172,10 @@ func keyAgeProblems(now time.Time, row *ReportRow) []string {
 		if !k.Active || k.LastRotated == nil {
 			continue
 		}
-		// Strictly older than 90 days: a key rotated exactly 90 days ago
-		// still meets "rotated every 90 days or less".
-		if age := now.Sub(*k.LastRotated); age > maxKeyAge {
+		// Ages are counted in whole days, as people count them: a key 90 days
+		// and some hours old still meets "rotated every 90 days or less", and
+		// the message never says "90 days old (limit 90)".
+		if age := now.Sub(*k.LastRotated); days(age) > MaxKeyAgeDays {
 			problems = append(problems, fmt.Sprintf(
 				"access key %d is %d days old (CIS limit %d): rotate it", i+1, days(age), MaxKeyAgeDays))
 		}

@@ -181,5 +181,7 @@ func (p *rowParser) time(col string) *time.Time {
 		p.fail(col, v, "an ISO-8601 timestamp")
 		return nil
 	}
+	// UTC, so equal instants are equal values whatever offset AWS wrote.
+	t = t.UTC()
 	return &t
 }
