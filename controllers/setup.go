@@ -4,6 +4,8 @@ import (
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+
+	awsx "github.com/iam-baseline/operator/internal/aws"
 )
 
 // Options tune every controller.
@@ -13,11 +15,24 @@ type Options struct {
 	ResyncPeriod time.Duration
 	// MaxConcurrentReconciles per kind.
 	MaxConcurrentReconciles int
+	// AWS hands out per-account clients.
+	AWS *awsx.Provider
 }
 
-// SetupWithManager registers the controllers that exist with the manager.
+// SetupWithManager registers the controllers with the manager.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
-	_ = mgr
-	_ = opts
-	return nil
+	if opts.ResyncPeriod == 0 {
+		opts.ResyncPeriod = 10 * time.Minute
+	}
+	if opts.MaxConcurrentReconciles == 0 {
+		opts.MaxConcurrentReconciles = 4
+	}
+	tm := &TeamMemberReconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("iam-baseline-teammember"),
+		AWS:       opts.AWS,
+		Resync:    opts.ResyncPeriod,
+	}
+	return tm.SetupWithManager(mgr, opts.MaxConcurrentReconciles)
 }

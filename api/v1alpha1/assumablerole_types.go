@@ -157,6 +157,10 @@ type AssumableRoleStatus struct {
 	// Principals are the resolved principals in the trust policy.
 	// +optional
 	Principals []string `json:"principals,omitempty"`
+	// TrustedMembers are the TeamMembers (namespace/name) in the trust policy; each of
+	// them gets sts:AssumeRole on this role in its inline policy.
+	// +optional
+	TrustedMembers []string `json:"trustedMembers,omitempty"`
 	// PendingMembers are referenced TeamMembers left out until they are Ready.
 	// +optional
 	PendingMembers []string `json:"pendingMembers,omitempty"`

@@ -315,6 +315,11 @@ func (in *AssumableRoleStatus) DeepCopyInto(out *AssumableRoleStatus) {
 		*out = make([]string, len(*in))
 		copy(*out, *in)
 	}
+	if in.TrustedMembers != nil {
+		in, out := &in.TrustedMembers, &out.TrustedMembers
+		*out = make([]string, len(*in))
+		copy(*out, *in)
+	}
 	if in.PendingMembers != nil {
 		in, out := &in.PendingMembers, &out.PendingMembers
 		*out = make([]string, len(*in))

@@ -22,6 +22,7 @@ import (
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	"github.com/iam-baseline/operator/controllers"
+	awsx "github.com/iam-baseline/operator/internal/aws"
 )
 
 func main() {
@@ -67,9 +68,16 @@ func main() {
 		log.Error(err, "creating the manager")
 		os.Exit(1)
 	}
+	ctx := ctrl.SetupSignalHandler()
+	provider, err := awsx.NewProvider(ctx, awsx.ProviderOptions{})
+	if err != nil {
+		log.Error(err, "configuring AWS")
+		os.Exit(1)
+	}
 	if err := controllers.SetupWithManager(mgr, controllers.Options{
 		ResyncPeriod:            resync,
 		MaxConcurrentReconciles: maxConcurrent,
+		AWS:                     provider,
 	}); err != nil {
 		log.Error(err, "setting up the controllers")
 		os.Exit(1)
@@ -83,7 +91,7 @@ func main() {
 		os.Exit(1)
 	}
 	log.Info("starting the manager", "resyncPeriod", resync, "maxConcurrentReconciles", maxConcurrent)
-	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+	if err := mgr.Start(ctx); err != nil {
 		log.Error(err, "the manager stopped")
 		os.Exit(1)
 	}

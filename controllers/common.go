@@ -1,0 +1,61 @@
+package controllers
+
+import (
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	"github.com/iam-baseline/operator/internal/conditions"
+	"github.com/iam-baseline/operator/internal/metrics"
+	"github.com/iam-baseline/operator/internal/plan"
+)
+
+// recordChange emits an event and counts a change made in AWS. Change.String never
+// holds a document body or a secret.
+func recordChange(rec recorder.EventRecorder, kind string, obj client.Object, ch plan.Change) {
+	rec.Eventf(obj, nil, corev1.EventTypeNormal, "AWSChange", ch.Action, "%s", ch.String())
+	metrics.AWSChanges.WithLabelValues(kind, ch.Action).Inc()
+}
+
+// setDrifted reports the differences between the spec and AWS. Under Observe they
+// stay; under Enforce the condition is False once they are applied.
+func setDrifted(conds *[]metav1.Condition, generation int64, changes []plan.Change) {
+	if len(changes) == 0 {
+		conditions.Set(conds, generation, iamv1.ConditionDrifted, metav1.ConditionFalse, iamv1.ReasonInSync, "AWS matches the spec")
+		return
+	}
+	conditions.Set(conds, generation, iamv1.ConditionDrifted, metav1.ConditionTrue, iamv1.ReasonDriftDetected,
+		"AWS differs from the spec (managementPolicy Observe, nothing changed): "+plan.Summary(changes))
+}
+
+func setMFACondition(conds *[]metav1.Condition, generation int64, enrolled bool) {
+	if enrolled {
+		conditions.Set(conds, generation, iamv1.ConditionMFAEnrolled, metav1.ConditionTrue, "MFADeviceEnrolled", "the user has an MFA device")
+		return
+	}
+	conditions.Set(conds, generation, iamv1.ConditionMFAEnrolled, metav1.ConditionFalse, "NoMFADevice",
+		"the user has no MFA device yet: sign in to the console and assign one under Security credentials; until then everything but that is denied")
+}
+
+// deletingPredicate lets the deletion of an object through even when the generation
+// filter would not (finalizer bookkeeping).
+func deletingPredicate() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		return !e.ObjectNew.GetDeletionTimestamp().IsZero()
+	}}
+}
+
+func cutNamespacedName(s string) (namespace, name string, ok bool) {
+	return strings.Cut(s, "/")
+}
+
+func firstWord(s string) string {
+	w, _, _ := strings.Cut(s, " ")
+	return w
+}

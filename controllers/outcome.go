@@ -1,0 +1,99 @@
+package controllers
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/conditions"
+	"github.com/iam-baseline/operator/internal/metrics"
+	"github.com/iam-baseline/operator/internal/policy"
+)
+
+// stalledError: progress needs a person to change the spec (or AWS). No AWS write is
+// made for it; the object is looked at again on the next resync or spec change.
+type stalledError struct{ reason, message string }
+
+func (e *stalledError) Error() string { return e.message }
+
+func stalled(reason, format string, args ...any) error {
+	return &stalledError{reason: reason, message: fmt.Sprintf(format, args...)}
+}
+
+// waitingError: something outside this object has to happen first (a referenced
+// object becoming Ready, IAM eventual consistency). It resolves by itself.
+type waitingError struct {
+	reason, message string
+	after           time.Duration
+}
+
+func (e *waitingError) Error() string { return e.message }
+
+func waiting(reason string, after time.Duration, format string, args ...any) error {
+	return &waitingError{reason: reason, message: fmt.Sprintf(format, args...), after: after}
+}
+
+// finish turns the outcome of a reconcile into conditions, a metric and a result.
+// Every controller ends here, so all three kinds report the same way.
+func finish(kind string, conds *[]metav1.Condition, generation int64, err error, resync time.Duration, readyMessage string) (ctrl.Result, error) {
+	var (
+		st *stalledError
+		wt *waitingError
+		na *awsx.NotManagedError
+		ob *awsx.OwnedByOtherError
+		wa *awsx.WrongAccountError
+		pv *policy.ValidationError
+	)
+	switch {
+	case err == nil:
+		conditions.MarkReady(conds, generation, iamv1.ReasonReconciled, readyMessage)
+		metrics.Reconciles.WithLabelValues(kind, "ready").Inc()
+		return ctrl.Result{RequeueAfter: jitter(resync)}, nil
+	case errors.As(err, &st):
+		return stall(kind, conds, generation, st.reason, st.message, resync)
+	case errors.As(err, &na):
+		return stall(kind, conds, generation, iamv1.ReasonNotManaged, na.Error(), resync)
+	case errors.As(err, &ob):
+		return stall(kind, conds, generation, iamv1.ReasonOwnedByOther, ob.Error(), resync)
+	case errors.As(err, &wa):
+		return stall(kind, conds, generation, iamv1.ReasonWrongAccount, wa.Error(), resync)
+	case errors.As(err, &pv):
+		return stall(kind, conds, generation, iamv1.ReasonInvalidSpec, pv.Error(), resync)
+	case errors.As(err, &wt):
+		conditions.MarkReconciling(conds, generation, wt.reason, wt.message)
+		metrics.Reconciles.WithLabelValues(kind, "progressing").Inc()
+		return ctrl.Result{RequeueAfter: wt.after}, nil
+	case awsx.IsTerminal(err):
+		return stall(kind, conds, generation, iamv1.ReasonAWSError, "AWS refused the change ("+awsx.Code(err)+"): "+awsx.Message(err), resync)
+	case awsx.IsThrottled(err):
+		conditions.MarkReconciling(conds, generation, iamv1.ReasonThrottled, "AWS is throttling; retrying with backoff")
+		metrics.Reconciles.WithLabelValues(kind, "throttled").Inc()
+		return ctrl.Result{}, err
+	default:
+		conditions.MarkReconciling(conds, generation, iamv1.ReasonAWSError, "retrying after: "+err.Error())
+		metrics.Reconciles.WithLabelValues(kind, "error").Inc()
+		return ctrl.Result{}, err
+	}
+}
+
+func stall(kind string, conds *[]metav1.Condition, generation int64, reason, message string, resync time.Duration) (ctrl.Result, error) {
+	conditions.MarkStalled(conds, generation, reason, message)
+	metrics.Reconciles.WithLabelValues(kind, "stalled").Inc()
+	// A stalled object is still looked at on resync: the fix may be made in AWS
+	// (an owner deleted, a policy created) rather than in the spec.
+	return ctrl.Result{RequeueAfter: jitter(resync)}, nil
+}
+
+// jitter spreads resyncs over [d, 1.2d) so objects do not hit AWS in lockstep.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return d + time.Duration(rand.Int64N(int64(d)/5+1))
+}

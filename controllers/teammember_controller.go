@@ -1,0 +1,320 @@
+package controllers
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/plan"
+	"github.com/iam-baseline/operator/internal/policy"
+)
+
+const (
+	// Finalizer keeps an object until its AWS resources are handled per deletionPolicy.
+	Finalizer = "iam.baseline.dev/finalizer"
+	// ResetPasswordAnnotation asks for a new console password (for example after the
+	// Secret was lost). The operator never resets a password on its own.
+	ResetPasswordAnnotation = "iam.baseline.dev/reset-password"
+	// AssumeRolePolicyName is the inline policy on each user that allows sts:AssumeRole
+	// on exactly the roles that trust the user.
+	AssumeRolePolicyName = "iam-baseline-assume-roles"
+
+	kindTeamMember    = "TeamMember"
+	indexAccountRef   = "spec.accountRef"
+	indexTrustedUsers = "status.trustedMembers"
+)
+
+// TeamMemberReconciler converges a person's IAM user: the user, its groups, console
+// login profile, access keys and assume-role permissions.
+type TeamMemberReconciler struct {
+	Client    client.Client
+	APIReader client.Reader // uncached: Secrets are read fresh and never cached
+	Recorder  recorder.EventRecorder
+	AWS       *awsx.Provider
+	Resync    time.Duration
+	Now       func() time.Time
+}
+
+func (r *TeamMemberReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
+	tm := &iamv1.TeamMember{}
+	if err := r.Client.Get(ctx, req.NamespacedName, tm); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	before := tm.DeepCopy()
+	defer func() {
+		tm.Status.ObservedGeneration = tm.Generation
+		if err := patchStatus(ctx, r.Client, before, tm, func(o client.Object) any { return o.(*iamv1.TeamMember).Status }); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
+
+	if !tm.DeletionTimestamp.IsZero() {
+		return r.reconcileDelete(ctx, tm)
+	}
+	if !controllerutil.ContainsFinalizer(tm, Finalizer) {
+		controllerutil.AddFinalizer(tm, Finalizer)
+		if err := r.Client.Update(ctx, tm); err != nil {
+			return ctrl.Result{}, err
+		}
+		before = tm.DeepCopy()
+	}
+	err := r.reconcileMember(ctx, tm)
+	return finish(kindTeamMember, &tm.Status.Conditions, tm.Generation, err, r.Resync, readyMessage(tm))
+}
+
+func readyMessage(tm *iamv1.TeamMember) string {
+	if tm.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
+		return "observed IAM user " + tm.Status.UserName
+	}
+	return "IAM user " + tm.Status.UserName + " is in sync"
+}
+
+// userName is spec.userName or, by default, the object's name.
+func userName(tm *iamv1.TeamMember) string {
+	if tm.Spec.UserName != "" {
+		return tm.Spec.UserName
+	}
+	return tm.Name
+}
+
+func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.TeamMember) error {
+	ab, clients, err := resolveAccount(ctx, r.Client, r.AWS, tm.Spec.AccountRef)
+	if err != nil {
+		return err
+	}
+	if err := checkMemberGuardrails(ab, tm); err != nil {
+		return err
+	}
+	roles, err := r.assumableRoles(ctx, tm)
+	if err != nil {
+		return err
+	}
+	desired, err := desiredUser(ab, tm, roles)
+	if err != nil {
+		return err
+	}
+	owner := awsx.Owner(kindTeamMember, tm.Namespace, tm.Name)
+	users := awsx.NewUsers(clients)
+	observed, userInfo, err := users.Observe(ctx, desired.Name, []string{AssumeRolePolicyName})
+	if err != nil {
+		return err
+	}
+	if observed.Exists {
+		if err := awsx.CheckOwnership("IAM user "+desired.Name, observed.Tags, owner, tm.Spec.Adopt); err != nil {
+			return err
+		}
+	}
+	changes, err := plan.User(desired, observed)
+	if err != nil {
+		return err
+	}
+
+	observe := tm.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve
+	if observe {
+		r.reportObserved(tm, observed, userInfo, changes)
+		return nil
+	}
+	for _, ch := range changes {
+		info, err := users.Apply(ctx, desired.Name, ch)
+		if ch.Action == "AddUserToGroup" && awsx.IsNotFound(err) {
+			return waiting(iamv1.ReasonProgressing, accountWait, "group %q does not exist in account %s yet: declare it in AccountBaseline %q (spec.groups) or remove it from spec.groups", ch.Target, ab.Spec.AccountID, ab.Name)
+		}
+		if err != nil {
+			return err
+		}
+		if info != nil {
+			userInfo = info
+		}
+		r.event(tm, ch)
+	}
+	tm.Status.UserName, tm.Status.ARN, tm.Status.UserID = desired.Name, userInfo.ARN, userInfo.ID
+	tm.Status.Groups = slices.Clone(desired.Groups)
+	tm.Status.AssumableRoles = roles
+	setDrifted(&tm.Status.Conditions, tm.Generation, nil)
+
+	creds := &memberCredentials{r: r, tm: tm, ab: ab, users: users, userName: desired.Name}
+	if err := creds.console(ctx, desired.Console, observed.LoginProfile); err != nil {
+		return err
+	}
+	if err := creds.accessKeys(ctx); err != nil {
+		return err
+	}
+	return r.observeMFA(ctx, tm, users, desired.Name)
+}
+
+// reportObserved fills status from what AWS holds and reports the differences as
+// drift, writing nothing.
+func (r *TeamMemberReconciler) reportObserved(tm *iamv1.TeamMember, o plan.UserObserved, info *awsx.UserInfo, changes []plan.Change) {
+	tm.Status.UserName = userName(tm)
+	if info != nil {
+		tm.Status.ARN, tm.Status.UserID = info.ARN, info.ID
+	}
+	tm.Status.Groups = slices.Clone(o.Groups)
+	setDrifted(&tm.Status.Conditions, tm.Generation, changes)
+}
+
+func (r *TeamMemberReconciler) observeMFA(ctx context.Context, tm *iamv1.TeamMember, users *awsx.Users, name string) error {
+	enrolled, err := users.MFAEnrolled(ctx, name)
+	if err != nil {
+		return err
+	}
+	tm.Status.MFAEnrolled = enrolled
+	setMFACondition(&tm.Status.Conditions, tm.Generation, enrolled)
+	return nil
+}
+
+// desiredUser builds the user the spec asks for.
+func desiredUser(ab *iamv1.AccountBaseline, tm *iamv1.TeamMember, roles []iamv1.AssumableRoleLink) (plan.UserDesired, error) {
+	tags := map[string]string{}
+	for k, v := range tm.Spec.Tags {
+		tags[k] = v
+	}
+	for k, v := range awsx.OwnershipTags(awsx.Owner(kindTeamMember, tm.Namespace, tm.Name)) {
+		tags[k] = v
+	}
+	groups := slices.Clone(tm.Spec.Groups)
+	if g := mfaGroup(ab); g != "" && !slices.Contains(groups, g) {
+		groups = append(groups, g)
+	}
+	slices.Sort(groups)
+	path := tm.Spec.Path
+	if path == "" {
+		path = "/"
+	}
+	assume := ""
+	if len(roles) > 0 {
+		arns := make([]string, 0, len(roles))
+		for _, ro := range roles {
+			arns = append(arns, ro.RoleARN)
+		}
+		doc, err := policy.Marshal(policy.AssumeRolePermissions(arns))
+		if err != nil {
+			return plan.UserDesired{}, err
+		}
+		assume = doc
+	}
+	return plan.UserDesired{
+		Name:           userName(tm),
+		Path:           path,
+		Tags:           tags,
+		Groups:         groups,
+		Console:        consoleEnabled(tm),
+		InlinePolicies: map[string]string{AssumeRolePolicyName: assume},
+	}, nil
+}
+
+func consoleEnabled(tm *iamv1.TeamMember) bool {
+	ca := tm.Spec.ConsoleAccess
+	return ca != nil && (ca.Enabled == nil || *ca.Enabled)
+}
+
+// checkMemberGuardrails applies the account's self-service rules before any AWS call.
+func checkMemberGuardrails(ab *iamv1.AccountBaseline, tm *iamv1.TeamMember) error {
+	if err := checkNamespaceAllowed(ab, kindTeamMember, tm.Namespace); err != nil {
+		return err
+	}
+	if !selfServiceLimited(ab, tm.Namespace) {
+		return nil
+	}
+	allowed := ab.Spec.SelfService.AllowedGroups
+	for _, g := range tm.Spec.Groups {
+		if g != mfaGroup(ab) && !slices.Contains(allowed, g) {
+			return stalled(iamv1.ReasonNotAllowed, "group %q is not allowed for self-service members of account %s (allowed: %v): remove it or ask the platform team", g, ab.Spec.AccountID, allowed)
+		}
+	}
+	return nil
+}
+
+// assumableRoles lists the roles whose trust policy names this member, from the
+// AssumableRoles' status, so the member's inline policy and status follow them.
+func (r *TeamMemberReconciler) assumableRoles(ctx context.Context, tm *iamv1.TeamMember) ([]iamv1.AssumableRoleLink, error) {
+	list := &iamv1.AssumableRoleList{}
+	if err := r.Client.List(ctx, list, client.MatchingFields{indexTrustedUsers: tm.Namespace + "/" + tm.Name}); err != nil {
+		return nil, err
+	}
+	var out []iamv1.AssumableRoleLink
+	for _, ar := range list.Items {
+		if ar.Status.ARN == "" || !ar.DeletionTimestamp.IsZero() {
+			continue
+		}
+		out = append(out, iamv1.AssumableRoleLink{Name: ar.Namespace + "/" + ar.Name, RoleARN: ar.Status.ARN, SwitchRoleURL: ar.Status.SwitchRoleURL})
+	}
+	slices.SortFunc(out, func(a, b iamv1.AssumableRoleLink) int {
+		if a.RoleARN < b.RoleARN {
+			return -1
+		} else if a.RoleARN > b.RoleARN {
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
+
+func (r *TeamMemberReconciler) event(obj client.Object, ch plan.Change) {
+	recordChange(r.Recorder, kindTeamMember, obj, ch)
+}
+
+// SetupWithManager watches TeamMembers, their AccountBaseline, and the
+// AssumableRoles that trust them (old and new trust alike, so a member removed from a
+// role's trust loses the permission without waiting for a resync).
+func (r *TeamMemberReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent int) error {
+	ctx := context.Background()
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &iamv1.TeamMember{}, indexAccountRef, func(o client.Object) []string {
+		return []string{o.(*iamv1.TeamMember).Spec.AccountRef}
+	}); err != nil {
+		return err
+	}
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &iamv1.AssumableRole{}, indexTrustedUsers, func(o client.Object) []string {
+		return o.(*iamv1.AssumableRole).Status.TrustedMembers
+	}); err != nil {
+		return err
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&iamv1.TeamMember{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletingPredicate()))).
+		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.membersOfAccount), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&iamv1.AssumableRole{}, handler.EnqueueRequestsFromMapFunc(trustedMembersOf)).
+		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrent}).
+		Named("teammember").
+		Complete(r)
+}
+
+func (r *TeamMemberReconciler) membersOfAccount(ctx context.Context, o client.Object) []reconcile.Request {
+	list := &iamv1.TeamMemberList{}
+	if err := r.Client.List(ctx, list, client.MatchingFields{indexAccountRef: o.GetName()}); err != nil {
+		return nil
+	}
+	out := make([]reconcile.Request, 0, len(list.Items))
+	for _, tm := range list.Items {
+		out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&tm)})
+	}
+	return out
+}
+
+// trustedMembersOf maps a role to the members in its trust. The handler calls it for
+// the old and the new object of an update, so members dropped from trust are included.
+func trustedMembersOf(_ context.Context, o client.Object) []reconcile.Request {
+	ar := o.(*iamv1.AssumableRole)
+	out := make([]reconcile.Request, 0, len(ar.Status.TrustedMembers))
+	for _, m := range ar.Status.TrustedMembers {
+		ns, name, ok := cutNamespacedName(m)
+		if ok {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Namespace: ns, Name: name}})
+		}
+	}
+	return out
+}
+
+func isNotFound(err error) bool { return apierrors.IsNotFound(err) || awsx.IsNotFound(err) }

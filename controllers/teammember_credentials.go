@@ -1,0 +1,249 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/credentials"
+	"github.com/iam-baseline/operator/internal/plan"
+	"github.com/iam-baseline/operator/internal/policy"
+)
+
+// memberCredentials converges a member's console password and access keys. Secret values
+// go from the generator or AWS straight into a Secret and nowhere else: not into
+// status, events, logs or error messages.
+type memberCredentials struct {
+	r        *TeamMemberReconciler
+	tm       *iamv1.TeamMember
+	ab       *iamv1.AccountBaseline
+	users    *awsx.Users
+	userName string
+}
+
+func (c *memberCredentials) consoleSecretName() string {
+	if ca := c.tm.Spec.ConsoleAccess; ca != nil && ca.SecretName != "" {
+		return ca.SecretName
+	}
+	return c.tm.Name + "-console"
+}
+
+func (c *memberCredentials) keySecretName() string {
+	if ak := c.tm.Spec.AccessKeys; ak != nil && ak.SecretName != "" {
+		return ak.SecretName
+	}
+	return c.tm.Name + "-access-key"
+}
+
+// console keeps a login profile when console access is on. The password is written to
+// the Secret before AWS gets it, so a failure in between never leaves a password
+// nobody knows: the next pass makes a new one. An existing login profile is never
+// reset on its own; the reset annotation asks for it.
+func (c *memberCredentials) console(ctx context.Context, enabled, exists bool) error {
+	name := c.consoleSecretName()
+	if !enabled {
+		c.tm.Status.ConsoleSecretName = ""
+		return c.deleteOwnedSecret(ctx, name)
+	}
+	secret, err := c.ownedSecret(ctx, name)
+	if err != nil {
+		return err
+	}
+	resetAsked := c.tm.Annotations[ResetPasswordAnnotation] == "true"
+	if exists && !resetAsked {
+		if secret == nil {
+			// The profile exists but its Secret is gone: say so, change nothing.
+			c.tm.Status.ConsoleSecretName = ""
+			c.r.Recorder.Eventf(c.tm, nil, corev1.EventTypeWarning, "ConsoleSecretMissing", "Observe",
+				"Secret %s with the initial password is missing; annotate %s=true to issue a new password", name, ResetPasswordAnnotation)
+			return nil
+		}
+		c.tm.Status.ConsoleSecretName = name
+		return nil
+	}
+	password, err := credentials.Password(int(c.ab.Spec.PasswordPolicy.MinimumLength))
+	if err != nil {
+		return err
+	}
+	data := map[string][]byte{
+		credentials.ConsoleUserName:  []byte(c.userName),
+		credentials.ConsolePassword:  []byte(password),
+		credentials.ConsoleSignInURL: []byte(signInURL(c.ab)),
+		credentials.ConsoleAccountID: []byte(c.ab.Spec.AccountID),
+	}
+	if err := c.writeSecret(ctx, secret, name, "console", data); err != nil {
+		return err
+	}
+	if err := c.users.SetLoginProfile(ctx, c.userName, password, exists); err != nil {
+		return err
+	}
+	action := "CreateLoginProfile"
+	if exists {
+		action = "UpdateLoginProfile"
+	}
+	recordChange(c.r.Recorder, kindTeamMember, c.tm, plan.Change{Action: action, Target: c.userName + " (password in Secret " + name + ", reset required at first sign-in)"})
+	c.tm.Status.ConsoleSecretName = name
+	if resetAsked {
+		patch := client.MergeFrom(c.tm.DeepCopy())
+		delete(c.tm.Annotations, ResetPasswordAnnotation)
+		if err := c.r.Client.Patch(ctx, c.tm, patch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// accessKeys keeps exactly one active key when enabled (none otherwise), rotating it
+// at maxAge: create the new key, write the Secret, then delete the old key.
+func (c *memberCredentials) accessKeys(ctx context.Context) error {
+	ak := c.tm.Spec.AccessKeys
+	enabled := ak != nil && ak.Enabled
+	name := c.keySecretName()
+	secret, err := c.ownedSecret(ctx, name)
+	if err != nil {
+		return err
+	}
+	keys, err := c.users.AccessKeys(ctx, c.userName)
+	if err != nil {
+		return err
+	}
+	held := ""
+	if secret != nil {
+		held = string(secret.Data[credentials.AccessKeyID])
+	}
+	var maxAge time.Duration
+	if enabled && ak.MaxAge != nil {
+		maxAge = ak.MaxAge.Duration
+	}
+	kp := plan.AccessKeys(enabled, maxAge, c.r.now(), held, keys)
+	for _, id := range kp.DeleteFirst {
+		if err := c.users.DeleteAccessKey(ctx, c.userName, id); err != nil {
+			return err
+		}
+		recordChange(c.r.Recorder, kindTeamMember, c.tm, plan.Change{Action: "DeleteAccessKey", Target: id})
+	}
+	if !enabled {
+		c.tm.Status.AccessKeySecretName, c.tm.Status.AccessKeyID, c.tm.Status.AccessKeyCreated = "", "", nil
+		return c.deleteOwnedSecret(ctx, name)
+	}
+	if kp.Create {
+		key, err := c.users.CreateAccessKey(ctx, c.userName)
+		if err != nil {
+			return err
+		}
+		recordChange(c.r.Recorder, kindTeamMember, c.tm, plan.Change{Action: "CreateAccessKey", Target: key.ID + " (" + kp.Reason + ")"})
+		data := map[string][]byte{
+			credentials.AccessKeyID:     []byte(key.ID),
+			credentials.SecretAccessKey: []byte(key.Secret),
+			credentials.AccessKeyUser:   []byte(c.userName),
+		}
+		// If this write fails the new key is held by nobody; the next pass deletes it
+		// (DeleteFirst) before creating another, so keys never pile up.
+		if err := c.writeSecret(ctx, secret, name, "access-key", data); err != nil {
+			return err
+		}
+		c.tm.Status.AccessKeyID, c.tm.Status.AccessKeyCreated = key.ID, &metav1.Time{Time: key.Created}
+		for _, id := range kp.DeleteAfter {
+			if err := c.users.DeleteAccessKey(ctx, c.userName, id); err != nil {
+				return err
+			}
+			recordChange(c.r.Recorder, kindTeamMember, c.tm, plan.Change{Action: "DeleteAccessKey", Target: id + " (rotated)"})
+		}
+	} else {
+		for _, k := range keys {
+			if k.ID == held {
+				c.tm.Status.AccessKeyID, c.tm.Status.AccessKeyCreated = k.ID, &metav1.Time{Time: k.Created}
+			}
+		}
+	}
+	c.tm.Status.AccessKeySecretName = name
+	return nil
+}
+
+// ownedSecret reads a credential Secret fresh from the API server (a cached copy could
+// be older than our own last write, and would make us delete the key it holds). A
+// Secret of that name that this TeamMember does not control is a stall: we never
+// overwrite someone else's Secret.
+func (c *memberCredentials) ownedSecret(ctx context.Context, name string) (*corev1.Secret, error) {
+	s := &corev1.Secret{}
+	err := c.r.APIReader.Get(ctx, client.ObjectKey{Namespace: c.tm.Namespace, Name: name}, s)
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !metav1.IsControlledBy(s, c.tm) {
+		return nil, stalled(iamv1.ReasonInvalidSpec, "Secret %s/%s exists and is not owned by this TeamMember: choose another secretName or delete it", c.tm.Namespace, name)
+	}
+	return s, nil
+}
+
+func (c *memberCredentials) writeSecret(ctx context.Context, existing *corev1.Secret, name, kind string, data map[string][]byte) error {
+	if existing != nil {
+		existing.Data = data
+		if err := c.r.Client.Update(ctx, existing); err != nil {
+			return fmt.Errorf("writing Secret %s: %w", name, scrubbedK8sError(err))
+		}
+		return nil
+	}
+	s := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: name, Namespace: c.tm.Namespace,
+			Labels: map[string]string{credentials.LabelTeamMember: c.tm.Name, credentials.LabelKind: kind},
+		},
+		Type: corev1.SecretTypeOpaque,
+		Data: data,
+	}
+	if err := controllerutil.SetControllerReference(c.tm, s, c.r.Client.Scheme()); err != nil {
+		return err
+	}
+	if err := c.r.Client.Create(ctx, s); err != nil {
+		return fmt.Errorf("creating Secret %s: %w", name, scrubbedK8sError(err))
+	}
+	return nil
+}
+
+func (c *memberCredentials) deleteOwnedSecret(ctx context.Context, name string) error {
+	s, err := c.ownedSecret(ctx, name)
+	if err != nil || s == nil {
+		// A foreign Secret of that name is not ours to delete.
+		if _, ok := err.(*stalledError); ok {
+			return nil
+		}
+		return err
+	}
+	return client.IgnoreNotFound(c.r.Client.Delete(ctx, s))
+}
+
+// scrubbedK8sError keeps the API status reason of a failed Secret write but not the
+// request body, which holds the secret values.
+func scrubbedK8sError(err error) error {
+	if s, ok := err.(apierrors.APIStatus); ok {
+		return fmt.Errorf("%s (%d)", s.Status().Reason, s.Status().Code)
+	}
+	return fmt.Errorf("secret write failed")
+}
+
+// signInURL is the account's console sign-in URL, with the alias when there is one.
+func signInURL(ab *iamv1.AccountBaseline) string {
+	if ab.Spec.Alias != "" {
+		return policy.SignInURL(ab.Spec.Alias)
+	}
+	return policy.SignInURL(ab.Spec.AccountID)
+}
+
+func (r *TeamMemberReconciler) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}

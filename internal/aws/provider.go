@@ -1,0 +1,173 @@
+// Package aws gives controllers AWS clients per account, ownership tags and error
+// classification. Credentials and the endpoint come from the SDK's standard
+// configuration (environment, shared config, IRSA, EKS Pod Identity, and
+// AWS_ENDPOINT_URL for the local AWS), so one binary runs against AWS or awslocal.
+package aws
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/budgets"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// Target is an account the operator acts in, and how it gets there.
+type Target struct {
+	// AccountID the credentials must resolve to.
+	AccountID string
+	// RoleARN, when set, is assumed (with ExternalID) to reach the account.
+	RoleARN    string
+	ExternalID string
+}
+
+// Clients are the service clients for one account.
+type Clients struct {
+	IAM       *iam.Client
+	STS       *sts.Client
+	Budgets   *budgets.Client
+	AccountID string
+	// Partition of the account ("aws", "aws-cn", "aws-us-gov"), from the caller ARN.
+	Partition string
+	// CallerARN is who the operator acts as in this account.
+	CallerARN string
+}
+
+// ProviderOptions tune the clients. Zero values get production defaults.
+type ProviderOptions struct {
+	// Base replaces the SDK's default configuration (tests build one for awslocal).
+	Base *awssdk.Config
+	// MaxAttempts per call, throttling and 5xx included (default 10).
+	MaxAttempts int
+	// MaxBackoff between attempts (default 20s, the SDK's).
+	MaxBackoff time.Duration
+	// IdentityTTL is how long a verified caller identity is trusted before
+	// GetCallerIdentity is asked again (default 15m).
+	IdentityTTL time.Duration
+	// SessionName for AssumeRole sessions (default iam-baseline-operator).
+	SessionName string
+}
+
+// Provider hands out cached clients per account. Safe for concurrent use.
+type Provider struct {
+	base awssdk.Config
+	opts ProviderOptions
+
+	mu    sync.Mutex
+	cache map[Target]*cachedClients
+}
+
+type cachedClients struct {
+	clients    *Clients
+	verifiedAt time.Time
+}
+
+// NewProvider loads the SDK's default configuration unless opts.Base is set.
+func NewProvider(ctx context.Context, opts ProviderOptions) (*Provider, error) {
+	if opts.MaxAttempts == 0 {
+		opts.MaxAttempts = 10
+	}
+	if opts.MaxBackoff == 0 {
+		opts.MaxBackoff = 20 * time.Second
+	}
+	if opts.IdentityTTL == 0 {
+		opts.IdentityTTL = 15 * time.Minute
+	}
+	if opts.SessionName == "" {
+		opts.SessionName = "iam-baseline-operator"
+	}
+	var base awssdk.Config
+	if opts.Base != nil {
+		base = opts.Base.Copy()
+	} else {
+		var err error
+		base, err = config.LoadDefaultConfig(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("loading the AWS SDK configuration: %w", err)
+		}
+	}
+	// IAM and Budgets are global services served from us-east-1.
+	if base.Region == "" {
+		base.Region = "us-east-1"
+	}
+	base.Retryer = func() awssdk.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = opts.MaxAttempts
+			o.MaxBackoff = opts.MaxBackoff
+			// The client-side retry quota would turn a burst of throttling across
+			// many objects into hard failures; the controllers' own requeue with
+			// backoff already bounds the load.
+			o.RateLimiter = ratelimit.None
+		})
+	}
+	base.APIOptions = append(base.APIOptions, countCalls)
+	return &Provider{base: base, opts: opts, cache: map[Target]*cachedClients{}}, nil
+}
+
+// WrongAccountError: the credentials resolve to another account than the spec names.
+// Nothing is touched in that account.
+type WrongAccountError struct{ Want, Got, CallerARN string }
+
+func (e *WrongAccountError) Error() string {
+	return fmt.Sprintf("the operator's credentials resolve to account %s (%s), not %s: fix spec.accountID or spec.access.roleARN", e.Got, e.CallerARN, e.Want)
+}
+
+// For returns clients for t, verifying with GetCallerIdentity that they act in
+// t.AccountID. Verified clients are cached; AssumeRole credentials are cached and
+// refreshed by the SDK before they expire.
+func (p *Provider) For(ctx context.Context, t Target) (*Clients, error) {
+	p.mu.Lock()
+	if c, ok := p.cache[t]; ok && time.Since(c.verifiedAt) < p.opts.IdentityTTL {
+		p.mu.Unlock()
+		return c.clients, nil
+	}
+	p.mu.Unlock()
+
+	cfg := p.base.Copy()
+	if t.RoleARN != "" {
+		assumer := sts.NewFromConfig(p.base)
+		cfg.Credentials = awssdk.NewCredentialsCache(stscreds.NewAssumeRoleProvider(assumer, t.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = p.opts.SessionName
+			if t.ExternalID != "" {
+				o.ExternalID = awssdk.String(t.ExternalID)
+			}
+		}))
+	}
+	c := &Clients{
+		IAM:     iam.NewFromConfig(cfg),
+		STS:     sts.NewFromConfig(cfg),
+		Budgets: budgets.NewFromConfig(cfg),
+	}
+	id, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("checking the credentials for account %s: %w", t.AccountID, err)
+	}
+	c.AccountID = awssdk.ToString(id.Account)
+	c.CallerARN = awssdk.ToString(id.Arn)
+	c.Partition = partitionOf(c.CallerARN)
+	if c.AccountID != t.AccountID {
+		return nil, &WrongAccountError{Want: t.AccountID, Got: c.AccountID, CallerARN: c.CallerARN}
+	}
+	p.mu.Lock()
+	p.cache[t] = &cachedClients{clients: c, verifiedAt: time.Now()}
+	p.mu.Unlock()
+	return c, nil
+}
+
+// partitionOf reads the partition from an ARN (arn:<partition>:...).
+func partitionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 3)
+	if len(parts) < 2 || parts[1] == "" {
+		return "aws"
+	}
+	return parts[1]
+}

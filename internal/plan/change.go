@@ -1,0 +1,112 @@
+// Package plan decides what to change in AWS: plan(desired, observed) -> []Change,
+// with no I/O. Enforce mode applies the changes, Observe mode reports them as drift,
+// and unit tests check them directly: one code path for all three.
+package plan
+
+import (
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Change is one write to AWS. Action is the AWS operation it maps to; the other
+// fields carry what that operation needs.
+type Change struct {
+	Action string
+	// Target names the thing changed: a group, policy name, policy ARN or tag keys.
+	Target string
+	// Tags to set (TagUser, TagRole, ...).
+	Tags map[string]string
+	// Keys to remove (UntagUser, ...).
+	Keys []string
+	// Document is a policy document to write (Put*Policy, UpdateAssumeRolePolicy).
+	Document string
+	// Value is a scalar to write: a path, description, duration, boundary ARN.
+	Value string
+}
+
+// String is the human summary used in events and drift messages. It never contains
+// document bodies or secrets.
+func (c Change) String() string {
+	switch {
+	case c.Target != "":
+		return c.Action + " " + c.Target
+	case len(c.Tags) > 0:
+		return c.Action + " " + strings.Join(slices.Sorted(maps.Keys(c.Tags)), ",")
+	case len(c.Keys) > 0:
+		return c.Action + " " + strings.Join(c.Keys, ",")
+	default:
+		return c.Action
+	}
+}
+
+// Summary joins changes for a condition message, capped so status stays small.
+func Summary(changes []Change) string {
+	const max = 8
+	parts := make([]string, 0, max+1)
+	for i, c := range changes {
+		if i == max {
+			parts = append(parts, "and "+itoa(len(changes)-max)+" more")
+			break
+		}
+		parts = append(parts, c.String())
+	}
+	return strings.Join(parts, "; ")
+}
+
+func itoa(n int) string {
+	const digits = "0123456789"
+	if n < 10 {
+		return digits[n : n+1]
+	}
+	return itoa(n/10) + digits[n%10:n%10+1]
+}
+
+// tagChanges returns the tag and untag changes that turn observed into desired.
+func tagChanges(tagAction, untagAction string, desired, observed map[string]string) []Change {
+	var out []Change
+	set := map[string]string{}
+	for k, v := range desired {
+		if ov, ok := observed[k]; !ok || ov != v {
+			set[k] = v
+		}
+	}
+	if len(set) > 0 {
+		out = append(out, Change{Action: tagAction, Tags: set})
+	}
+	var remove []string
+	for k := range observed {
+		if _, ok := desired[k]; !ok {
+			remove = append(remove, k)
+		}
+	}
+	if len(remove) > 0 {
+		sort.Strings(remove)
+		out = append(out, Change{Action: untagAction, Keys: remove})
+	}
+	return out
+}
+
+// setChanges returns add changes for desired items missing from observed and remove
+// changes for observed items not desired, each sorted for a stable order.
+func setChanges(addAction, removeAction string, desired, observed []string) []Change {
+	var out []Change
+	for _, d := range sortedUnique(desired) {
+		if !slices.Contains(observed, d) {
+			out = append(out, Change{Action: addAction, Target: d})
+		}
+	}
+	for _, o := range sortedUnique(observed) {
+		if !slices.Contains(desired, o) {
+			out = append(out, Change{Action: removeAction, Target: o})
+		}
+	}
+	return out
+}
+
+func sortedUnique(in []string) []string {
+	out := slices.Clone(in)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
