@@ -34,5 +34,11 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		AWS:       opts.AWS,
 		Resync:    opts.ResyncPeriod,
 	}
-	return tm.SetupWithManager(mgr, opts.MaxConcurrentReconciles)
+	if err := tm.SetupWithManager(mgr, opts.MaxConcurrentReconciles); err != nil {
+		return err
+	}
+	if err := setupAssumableRole(mgr, opts); err != nil {
+		return err
+	}
+	return setupAccountBaseline(mgr, opts)
 }
