@@ -37,6 +37,11 @@ func (r *TeamMemberReconciler) reconcileDelete(ctx context.Context, tm *iamv1.Te
 func (r *TeamMemberReconciler) deleteUser(ctx context.Context, tm *iamv1.TeamMember) error {
 	_, clients, err := resolveAccount(ctx, r.Client, r.AWS, tm.Spec.AccountRef)
 	if err != nil {
+		// A member whose account was never reachable never created a user (status
+		// has no ARN): there is nothing to delete, so do not hold the object hostage.
+		if tm.Status.ARN == "" && !awsx.IsThrottled(err) {
+			return nil
+		}
 		return err
 	}
 	users := awsx.NewUsers(clients)

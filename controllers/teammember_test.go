@@ -1,0 +1,340 @@
+package controllers_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/credentials"
+)
+
+func TestTeamMemberLifecycle(t *testing.T) {
+	ensureMembersBaseline(t)
+	ctx := context.Background()
+	ns := newNamespace(t)
+	tm := createMember(t, member(ns, "alice", func(tm *iamv1.TeamMember) {
+		tm.Spec.UserName = "alice.lifecycle"
+		tm.Spec.Groups = []string{"developers"}
+		tm.Spec.Tags = iamv1.Tags{"team": "payments"}
+	}))
+	waitMemberReady(t, tm)
+
+	// The user, its tags and groups.
+	user, err := getUser(t, "alice.lifecycle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := map[string]string{}
+	for _, tag := range user.User.Tags {
+		tags[*tag.Key] = *tag.Value
+	}
+	if !hasOwnerTag(tags, awsx.Owner("TeamMember", ns, "alice")) || tags["team"] != "payments" {
+		t.Fatalf("user tags = %v", tags)
+	}
+	if g := userGroups(t, "alice.lifecycle"); !slices.Equal(sorted(g), []string{"developers", mfaGroupName}) {
+		t.Fatalf("groups = %v, want developers and the MFA group", g)
+	}
+	if tm.Status.ARN != *user.User.Arn || tm.Status.UserID != *user.User.UserId || tm.Status.UserName != "alice.lifecycle" {
+		t.Fatalf("status = %+v", tm.Status)
+	}
+	if c := condition(t, tm, tmConds(tm), iamv1.ConditionMFAEnrolled); c == nil || c.Status != metav1.ConditionFalse {
+		t.Fatalf("MFAEnrolled = %+v, want False", c)
+	}
+
+	// Console access: a login profile that must be reset, and a Secret with the password.
+	lp, err := iamClient(t).GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: awssdk.String("alice.lifecycle")})
+	if err != nil || !lp.LoginProfile.PasswordResetRequired {
+		t.Fatalf("login profile = %+v, %v; want one with PasswordResetRequired", lp, err)
+	}
+	s, err := secret(t, ns, "alice-console")
+	if err != nil {
+		t.Fatal(err)
+	}
+	password := string(s.Data[credentials.ConsolePassword])
+	if len(password) < 20 || string(s.Data[credentials.ConsoleUserName]) != "alice.lifecycle" ||
+		string(s.Data[credentials.ConsoleSignInURL]) != "https://acme-members.signin.aws.amazon.com/console" {
+		t.Fatalf("console secret keys: user %q url %q password length %d", s.Data[credentials.ConsoleUserName], s.Data[credentials.ConsoleSignInURL], len(password))
+	}
+	if tm.Status.ConsoleSecretName != "alice-console" {
+		t.Fatalf("status.consoleSecretName = %q", tm.Status.ConsoleSecretName)
+	}
+
+	// A steady-state pass makes no mutating call: wait for the next resync's reads.
+	assertSteadyState(t, "alice.lifecycle")
+
+	// Update: groups and tags change, console off, keys on.
+	updateMember(t, tm, func(tm *iamv1.TeamMember) {
+		tm.Spec.Groups = []string{"operators"}
+		tm.Spec.Tags = iamv1.Tags{"team": "platform", "oncall": "yes"}
+		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: ptr.To(false)}
+		tm.Spec.AccessKeys = &iamv1.AccessKeys{Enabled: true, MaxAge: &metav1.Duration{Duration: 720 * time.Hour}}
+	})
+	waitMemberReady(t, tm)
+	if g := userGroups(t, "alice.lifecycle"); !slices.Equal(sorted(g), []string{mfaGroupName, "operators"}) {
+		t.Fatalf("groups after update = %v", g)
+	}
+	user, _ = getUser(t, "alice.lifecycle")
+	tags = map[string]string{}
+	for _, tag := range user.User.Tags {
+		tags[*tag.Key] = *tag.Value
+	}
+	if tags["team"] != "platform" || tags["oncall"] != "yes" || !hasOwnerTag(tags, awsx.Owner("TeamMember", ns, "alice")) {
+		t.Fatalf("tags after update = %v", tags)
+	}
+	if _, err := iamClient(t).GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: awssdk.String("alice.lifecycle")}); !awsx.IsNotFound(err) {
+		t.Fatalf("login profile still there after console access was turned off: %v", err)
+	}
+	if _, err := secret(t, ns, "alice-console"); err == nil {
+		t.Fatal("console Secret still there after console access was turned off")
+	}
+	keys := userKeys(t, "alice.lifecycle")
+	ks, err := secret(t, ns, "alice-access-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || string(ks.Data[credentials.AccessKeyID]) != keys[0] || tm.Status.AccessKeyID != keys[0] {
+		t.Fatalf("keys %v, Secret holds %q, status %q", keys, ks.Data[credentials.AccessKeyID], tm.Status.AccessKeyID)
+	}
+	assertNoSecretLeak(t, ns, []string{password, string(ks.Data[credentials.SecretAccessKey])}, tm)
+
+	// Delete: everything IAM requires first, then the user, without a DeleteConflict.
+	before := awsSrv.Calls()
+	deleteAndWaitGone(t, tm)
+	if _, err := getUser(t, "alice.lifecycle"); !awsx.IsNotFound(err) {
+		t.Fatalf("user still exists after delete: %v", err)
+	}
+	if n := awsSrv.Calls().Since(before).Count("iam", "DeleteUser"); n == 0 {
+		t.Fatal("no DeleteUser call")
+	}
+	for _, c := range awsSrv.Calls().Since(before) {
+		if c.Outcome == "DeleteConflict" {
+			t.Fatalf("deletion hit DeleteConflict on %s", c.Operation)
+		}
+	}
+}
+
+// assertSteadyState waits for a periodic resync of the user (its GetUser) and then
+// checks that the pass made no mutating call.
+func assertSteadyState(t *testing.T, userName string) {
+	t.Helper()
+	quiesce(t, 500*time.Millisecond)
+	before := awsSrv.Calls()
+	eventually(t, 20*time.Second, func() error {
+		if awsSrv.Calls().Since(before).Count("iam", "ListMFADevices") < 2 {
+			return errNotYet
+		}
+		return nil
+	})
+	quiesce(t, 300*time.Millisecond)
+	if m := awsSrv.Calls().Since(before).Mutating(); len(m) > 0 {
+		t.Fatalf("steady-state reconcile made %d mutating calls: %v", len(m), m.Summary())
+	}
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+func TestTeamMemberDriftIsRepaired(t *testing.T) {
+	ensureMembersBaseline(t)
+	ctx := context.Background()
+	ns := newNamespace(t)
+	tm := createMember(t, member(ns, "drift", func(tm *iamv1.TeamMember) {
+		tm.Spec.Groups = []string{"developers"}
+		tm.Spec.Tags = iamv1.Tags{"team": "a"}
+		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: ptr.To(false)}
+	}))
+	waitMemberReady(t, tm)
+
+	// Someone removes a group membership and a tag in the console.
+	c := iamClient(t)
+	if _, err := c.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{UserName: awssdk.String("drift"), GroupName: awssdk.String("developers")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UntagUser(ctx, &iam.UntagUserInput{UserName: awssdk.String("drift"), TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	// And adds one.
+	if _, err := c.TagUser(ctx, &iam.TagUserInput{UserName: awssdk.String("drift"), Tags: []iamtypes.Tag{{Key: awssdk.String("rogue"), Value: awssdk.String("x")}}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		if !slices.Contains(userGroups(t, "drift"), "developers") {
+			return errNotYet
+		}
+		u, err := getUser(t, "drift")
+		if err != nil {
+			return err
+		}
+		tags := map[string]string{}
+		for _, tag := range u.User.Tags {
+			tags[*tag.Key] = *tag.Value
+		}
+		if tags["team"] != "a" || tags["rogue"] != "" {
+			return errNotYet
+		}
+		return nil
+	})
+	deleteAndWaitGone(t, tm)
+}
+
+func TestTeamMemberRetainKeepsTheUser(t *testing.T) {
+	ensureMembersBaseline(t)
+	ns := newNamespace(t)
+	tm := createMember(t, member(ns, "retained", func(tm *iamv1.TeamMember) {
+		tm.Spec.DeletionPolicy = iamv1.DeletionPolicyRetain
+		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: ptr.To(false)}
+	}))
+	waitMemberReady(t, tm)
+	deleteAndWaitGone(t, tm)
+	if _, err := getUser(t, "retained"); err != nil {
+		t.Fatalf("Retain deleted the user: %v", err)
+	}
+}
+
+func TestTeamMemberAdoption(t *testing.T) {
+	ensureMembersBaseline(t)
+	ctx := context.Background()
+	ns := newNamespace(t)
+	if _, err := iamClient(t).CreateUser(ctx, &iam.CreateUserInput{UserName: awssdk.String("handmade")}); err != nil {
+		t.Fatal(err)
+	}
+	quiesce(t, 300*time.Millisecond)
+	before := awsSrv.Calls()
+	tm := createMember(t, member(ns, "handmade", func(tm *iamv1.TeamMember) {
+		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: ptr.To(false)}
+	}))
+	c := waitCondition(t, tm, tmConds(tm), iamv1.ConditionStalled, metav1.ConditionTrue, 30*time.Second)
+	if c.Reason != iamv1.ReasonNotManaged || !contains(c.Message, "spec.adopt: true") {
+		t.Fatalf("stalled = %+v", c)
+	}
+	if m := awsSrv.Calls().Since(before).Mutating(); len(m) > 0 {
+		t.Fatalf("a refused adoption made writes: %v", m.Summary())
+	}
+
+	updateMember(t, tm, func(tm *iamv1.TeamMember) { tm.Spec.Adopt = true })
+	waitMemberReady(t, tm)
+	u, _ := getUser(t, "handmade")
+	tags := map[string]string{}
+	for _, tag := range u.User.Tags {
+		tags[*tag.Key] = *tag.Value
+	}
+	if !hasOwnerTag(tags, awsx.Owner("TeamMember", ns, "handmade")) {
+		t.Fatalf("adopted user lacks the ownership tags: %v", tags)
+	}
+	deleteAndWaitGone(t, tm)
+}
+
+func TestTeamMemberOwnedByAnotherIsRefused(t *testing.T) {
+	ensureMembersBaseline(t)
+	ns := newNamespace(t)
+	first := createMember(t, member(ns, "owner", func(tm *iamv1.TeamMember) {
+		tm.Spec.UserName = "shared.name"
+		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: ptr.To(false)}
+	}))
+	waitMemberReady(t, first)
+	second := createMember(t, member(ns, "intruder", func(tm *iamv1.TeamMember) {
+		tm.Spec.UserName = "shared.name"
+		tm.Spec.Adopt = true // adoption never takes a user from another owner
+		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: ptr.To(false)}
+	}))
+	c := waitCondition(t, second, tmConds(second), iamv1.ConditionStalled, metav1.ConditionTrue, 30*time.Second)
+	if c.Reason != iamv1.ReasonOwnedByOther || !contains(c.Message, "TeamMember/"+ns+"/owner") {
+		t.Fatalf("stalled = %+v, want the owner named", c)
+	}
+	// Deleting the intruder must not delete the owner's user.
+	deleteAndWaitGone(t, second)
+	if _, err := getUser(t, "shared.name"); err != nil {
+		t.Fatalf("deleting the refused object deleted the owner's user: %v", err)
+	}
+	deleteAndWaitGone(t, first)
+}
+
+func TestTeamMemberWrongAccountIsRefused(t *testing.T) {
+	ns := newNamespace(t)
+	baseline(t, "wrong-account", func(ab *iamv1.AccountBaseline) { ab.Spec.AccountID = "999999999999" })
+	before := awsSrv.Calls()
+	tm := createMember(t, member(ns, "lost", func(tm *iamv1.TeamMember) { tm.Spec.AccountRef = "wrong-account" }))
+	c := waitCondition(t, tm, tmConds(tm), iamv1.ConditionStalled, metav1.ConditionTrue, 30*time.Second)
+	if c.Reason != iamv1.ReasonWrongAccount || !contains(c.Message, "123456789012") || !contains(c.Message, "999999999999") {
+		t.Fatalf("stalled = %+v", c)
+	}
+	for _, call := range awsSrv.Calls().Since(before) {
+		if call.Service == "iam" {
+			t.Fatalf("IAM was called for the wrong account: %+v", call)
+		}
+	}
+	deleteAndWaitGone(t, tm)
+}
+
+func TestTeamMemberObserveWritesNothing(t *testing.T) {
+	ensureMembersBaseline(t)
+	ctx := context.Background()
+	ns := newNamespace(t)
+	if _, err := iamClient(t).CreateUser(ctx, &iam.CreateUserInput{UserName: awssdk.String("observed")}); err != nil {
+		t.Fatal(err)
+	}
+	quiesce(t, 300*time.Millisecond)
+	before := awsSrv.Calls()
+	tm := createMember(t, member(ns, "observed", func(tm *iamv1.TeamMember) {
+		tm.Spec.ManagementPolicy = iamv1.ManagementPolicyObserve
+		tm.Spec.Adopt = true
+		tm.Spec.Groups = []string{"developers"}
+	}))
+	waitMemberReady(t, tm)
+	c := waitCondition(t, tm, tmConds(tm), iamv1.ConditionDrifted, metav1.ConditionTrue, 10*time.Second)
+	if !contains(c.Message, "AddUserToGroup developers") {
+		t.Fatalf("drift = %q, want the missing group named", c.Message)
+	}
+	if m := awsSrv.Calls().Since(before).Mutating(); len(m) > 0 {
+		t.Fatalf("Observe made writes: %v", m.Summary())
+	}
+	deleteAndWaitGone(t, tm)
+	if _, err := getUser(t, "observed"); err != nil {
+		t.Fatalf("deleting an Observe member deleted the user: %v", err)
+	}
+}
+
+func TestTeamMemberGuardrails(t *testing.T) {
+	ns := newNamespace(t)
+	baseline(t, "guarded", func(ab *iamv1.AccountBaseline) {
+		ab.Spec.Groups = []iamv1.PermissionGroup{{Name: "developers"}, {Name: "admins"}}
+		ab.Spec.SelfService = &iamv1.SelfService{Namespaces: []string{ns}, AllowedGroups: []string{"developers"}}
+	})
+	other := newNamespace(t)
+	before := awsSrv.Calls()
+	forbiddenGroup := createMember(t, member(ns, "greedy", func(tm *iamv1.TeamMember) {
+		tm.Spec.AccountRef = "guarded"
+		tm.Spec.Groups = []string{"admins"}
+	}))
+	c := waitCondition(t, forbiddenGroup, tmConds(forbiddenGroup), iamv1.ConditionStalled, metav1.ConditionTrue, 30*time.Second)
+	if c.Reason != iamv1.ReasonNotAllowed || !contains(c.Message, `"admins"`) {
+		t.Fatalf("stalled = %+v", c)
+	}
+	wrongNS := createMember(t, member(other, "outsider", func(tm *iamv1.TeamMember) { tm.Spec.AccountRef = "guarded" }))
+	c = waitCondition(t, wrongNS, tmConds(wrongNS), iamv1.ConditionStalled, metav1.ConditionTrue, 30*time.Second)
+	if c.Reason != iamv1.ReasonNotAllowed || !contains(c.Message, other) {
+		t.Fatalf("stalled = %+v", c)
+	}
+	for _, call := range awsSrv.Calls().Since(before).Mutating() {
+		if call.Service == "iam" && (call.Operation == "CreateUser" || call.Operation == "AddUserToGroup") {
+			t.Fatalf("a refused member made a write: %+v", call)
+		}
+	}
+	deleteAndWaitGone(t, forbiddenGroup)
+	deleteAndWaitGone(t, wrongNS)
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
