@@ -289,6 +289,12 @@ type AccountBaselineStatus struct {
 	// Groups are the permission groups that exist.
 	// +optional
 	Groups []string `json:"groups,omitempty"`
+	// CreatedGroups are the groups this baseline created. IAM groups cannot carry
+	// ownership tags, so this record is what allows deleting a group: only these are
+	// deleted, when they leave the spec or with deletionPolicy Delete.
+	// +optional
+	// +listType=set
+	CreatedGroups []string `json:"createdGroups,omitempty"`
 	// Budgets with their current spend.
 	// +optional
 	Budgets []BudgetStatus `json:"budgets,omitempty"`
@@ -298,6 +304,10 @@ type AccountBaselineStatus struct {
 	// FindingsGeneratedAt is when the credential report behind Findings was generated.
 	// +optional
 	FindingsGeneratedAt *metav1.Time `json:"findingsGeneratedAt,omitempty"`
+	// FindingsCheckedAt is when the operator last read the credential report. Findings
+	// are refreshed at most every few minutes (AWS caches the report for four hours).
+	// +optional
+	FindingsCheckedAt *metav1.Time `json:"findingsCheckedAt,omitempty"`
 }
 
 // BudgetStatus is a budget's state in AWS.

@@ -173,6 +173,11 @@ func (in *AccountBaselineStatus) DeepCopyInto(out *AccountBaselineStatus) {
 		*out = make([]string, len(*in))
 		copy(*out, *in)
 	}
+	if in.CreatedGroups != nil {
+		in, out := &in.CreatedGroups, &out.CreatedGroups
+		*out = make([]string, len(*in))
+		copy(*out, *in)
+	}
 	if in.Budgets != nil {
 		in, out := &in.Budgets, &out.Budgets
 		*out = make([]BudgetStatus, len(*in))
@@ -185,6 +190,10 @@ func (in *AccountBaselineStatus) DeepCopyInto(out *AccountBaselineStatus) {
 	}
 	if in.FindingsGeneratedAt != nil {
 		in, out := &in.FindingsGeneratedAt, &out.FindingsGeneratedAt
+		*out = (*in).DeepCopy()
+	}
+	if in.FindingsCheckedAt != nil {
+		in, out := &in.FindingsCheckedAt, &out.FindingsCheckedAt
 		*out = (*in).DeepCopy()
 	}
 }
