@@ -1,0 +1,294 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/plan"
+	"github.com/iam-baseline/operator/internal/policy"
+)
+
+const (
+	kindAssumableRole = "AssumableRole"
+	// principalWait is how soon a role retries a trust policy IAM refused because a
+	// user created a moment ago is not visible yet (eventual consistency).
+	principalWait = 2 * time.Second
+)
+
+// AssumableRoleReconciler converges an IAM role: its trust policy (built from
+// spec.trust), settings, permissions boundary, tags and policies.
+type AssumableRoleReconciler struct {
+	Client   client.Client
+	Recorder recorder.EventRecorder
+	AWS      *awsx.Provider
+	Resync   time.Duration
+}
+
+func (r *AssumableRoleReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
+	ar := &iamv1.AssumableRole{}
+	if err := r.Client.Get(ctx, req.NamespacedName, ar); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	before := ar.DeepCopy()
+	defer func() {
+		ar.Status.ObservedGeneration = ar.Generation
+		if err := patchStatus(ctx, r.Client, before, ar, func(o client.Object) any { return o.(*iamv1.AssumableRole).Status }); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
+
+	if !ar.DeletionTimestamp.IsZero() {
+		return r.reconcileDelete(ctx, ar)
+	}
+	if !controllerutil.ContainsFinalizer(ar, Finalizer) {
+		controllerutil.AddFinalizer(ar, Finalizer)
+		if err := r.Client.Update(ctx, ar); err != nil {
+			return ctrl.Result{}, err
+		}
+		before = ar.DeepCopy()
+	}
+	err := r.reconcileRole(ctx, ar)
+	return finish(kindAssumableRole, &ar.Status.Conditions, ar.Generation, err, r.Resync, roleReadyMessage(ar))
+}
+
+func roleReadyMessage(ar *iamv1.AssumableRole) string {
+	if ar.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
+		return "observed IAM role " + ar.Status.RoleName
+	}
+	return "IAM role " + ar.Status.RoleName + " is in sync"
+}
+
+// roleName is spec.roleName or, by default, the object's name.
+func roleName(ar *iamv1.AssumableRole) string {
+	if ar.Spec.RoleName != "" {
+		return ar.Spec.RoleName
+	}
+	return ar.Name
+}
+
+func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.AssumableRole) error {
+	// What can be judged from the spec alone is judged before any AWS call.
+	inline, err := desiredInlinePolicies(ar)
+	if err != nil {
+		return err
+	}
+	ab, clients, err := resolveAccount(ctx, r.Client, r.AWS, ar.Spec.AccountRef)
+	if err != nil {
+		return err
+	}
+	if err := checkRoleGuardrails(ab, ar); err != nil {
+		return err
+	}
+	trust, err := r.resolveTrust(ctx, ar, clients.Partition)
+	if err != nil {
+		return err
+	}
+	ar.Status.PendingMembers = trust.pending
+	name := roleName(ar)
+	ar.Status.RoleName = name
+	trustDoc, err := buildTrust(trust)
+	if err != nil {
+		// Nobody to trust yet: nobody is in the trust as far as members go.
+		ar.Status.TrustedMembers, ar.Status.Principals = nil, nil
+		return err
+	}
+	desired := desiredRole(ar, trustDoc, inline)
+
+	roles := awsx.NewRoles(clients)
+	observed, info, err := roles.Observe(ctx, name)
+	if err != nil {
+		return err
+	}
+	owner := awsx.Owner(kindAssumableRole, ar.Namespace, ar.Name)
+	if observed.Exists {
+		if err := awsx.CheckOwnership("IAM role "+name, observed.Tags, owner, ar.Spec.Adopt); err != nil {
+			return err
+		}
+	}
+	changes, err := plan.Role(desired, observed)
+	if err != nil {
+		var pe *plan.PathChangeError
+		if errors.As(err, &pe) {
+			return stalled(iamv1.ReasonInvalidSpec, "%s", pe.Error())
+		}
+		return err
+	}
+
+	if ar.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
+		r.reportObserved(ar, clients.AccountID, observed, info, trust, changes)
+		return nil
+	}
+	if err := r.checkManagedPoliciesExist(ctx, roles, changes); err != nil {
+		return err
+	}
+	for _, ch := range changes {
+		created, err := roles.Apply(ctx, desired, ch)
+		switch {
+		case err == nil:
+		case awsx.IsInvalidPrincipal(err):
+			return waiting(iamv1.ReasonProgressing, principalWait, "IAM does not know a trusted principal yet (a user created a moment ago); retrying: %s", awsx.Message(err))
+		case ch.Action == plan.ActionAttachRolePolicy && awsx.IsNotFound(err):
+			return stalled(iamv1.ReasonInvalidSpec, "managed policy %s does not exist or is not attachable in account %s: create it or remove it from spec.managedPolicies", ch.Target, clients.AccountID)
+		default:
+			return err
+		}
+		if created != nil {
+			info = created
+		}
+		r.event(ar, ch)
+		if plan.TrustChanged([]plan.Change{ch}) {
+			// From here on AWS trusts exactly the resolved members.
+			ar.Status.TrustedMembers, ar.Status.Principals = trust.trusted(), trust.principals()
+		}
+	}
+	r.setRoleStatus(ar, clients.AccountID, info)
+	ar.Status.TrustedMembers, ar.Status.Principals = trust.trusted(), trust.principals()
+	setDrifted(&ar.Status.Conditions, ar.Generation, nil)
+	if len(trust.pending) > 0 {
+		return waiting(iamv1.ReasonWaitingForMembers, jitter(r.Resync),
+			"IAM role %s is in sync; TeamMembers %v are left out of its trust until they exist and are Ready", name, trust.pending)
+	}
+	return nil
+}
+
+// checkManagedPoliciesExist looks up each managed policy about to be attached, so
+// a missing one is a Stalled condition before any write (no half-made role).
+// Policies already attached are not looked up: a steady state reads nothing extra.
+func (r *AssumableRoleReconciler) checkManagedPoliciesExist(ctx context.Context, roles *awsx.Roles, changes []plan.Change) error {
+	for _, ch := range changes {
+		if ch.Action != plan.ActionAttachRolePolicy {
+			continue
+		}
+		ok, err := roles.PolicyExists(ctx, ch.Target)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return stalled(iamv1.ReasonInvalidSpec, "managed policy %s does not exist or is not attachable: create it or remove it from spec.managedPolicies", ch.Target)
+		}
+	}
+	return nil
+}
+
+func (r *AssumableRoleReconciler) setRoleStatus(ar *iamv1.AssumableRole, accountID string, info *awsx.RoleInfo) {
+	if info == nil {
+		return
+	}
+	ar.Status.ARN, ar.Status.RoleID = info.ARN, info.ID
+	ar.Status.SwitchRoleURL = policy.SwitchRoleURL(accountID, ar.Status.RoleName, "")
+}
+
+// reportObserved fills status from what AWS holds and reports the differences as
+// drift, writing nothing. Members count as trusted only when AWS's trust names them.
+func (r *AssumableRoleReconciler) reportObserved(ar *iamv1.AssumableRole, accountID string, o plan.RoleObserved, info *awsx.RoleInfo, t resolvedTrust, changes []plan.Change) {
+	r.setRoleStatus(ar, accountID, info)
+	inAWS := plan.TrustAWSPrincipals(o.Trust)
+	var trusted []string
+	for key, arn := range t.members {
+		if slices.Contains(inAWS, arn) {
+			trusted = append(trusted, key)
+		}
+	}
+	slices.Sort(trusted)
+	ar.Status.TrustedMembers = trusted
+	ar.Status.Principals = inAWS
+	if !o.Exists {
+		ar.Status.ARN, ar.Status.RoleID, ar.Status.SwitchRoleURL = "", "", ""
+		ar.Status.TrustedMembers, ar.Status.Principals = nil, nil
+	}
+	setDrifted(&ar.Status.Conditions, ar.Generation, changes)
+}
+
+// desiredInlinePolicies validates every inline policy before any AWS call.
+func desiredInlinePolicies(ar *iamv1.AssumableRole) (map[string]string, error) {
+	out := make(map[string]string, len(ar.Spec.InlinePolicies))
+	var problems []string
+	for _, p := range ar.Spec.InlinePolicies {
+		d, err := policy.Parse(p.Document)
+		if err == nil {
+			err = policy.ValidateIdentityPolicy(d)
+		}
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("inline policy %q: %v", p.Name, err))
+			continue
+		}
+		out[p.Name] = p.Document
+	}
+	if len(problems) > 0 {
+		return nil, stalled(iamv1.ReasonInvalidSpec, "%s", strings.Join(problems, "; "))
+	}
+	return out, nil
+}
+
+// desiredRole builds the role the spec asks for.
+func desiredRole(ar *iamv1.AssumableRole, trust string, inline map[string]string) plan.RoleDesired {
+	tags := map[string]string{}
+	for k, v := range ar.Spec.Tags {
+		tags[k] = v
+	}
+	for k, v := range awsx.OwnershipTags(awsx.Owner(kindAssumableRole, ar.Namespace, ar.Name)) {
+		tags[k] = v
+	}
+	managed := slices.Clone(ar.Spec.ManagedPolicies)
+	slices.Sort(managed)
+	return plan.RoleDesired{
+		Name:                roleName(ar),
+		Path:                policy.NormalizePath(ar.Spec.Path),
+		Description:         ar.Spec.Description,
+		MaxSessionDuration:  ar.Spec.MaxSessionDuration,
+		PermissionsBoundary: ar.Spec.PermissionsBoundary,
+		Trust:               trust,
+		ManagedPolicies:     slices.Compact(managed),
+		InlinePolicies:      inline,
+		Tags:                tags,
+	}
+}
+
+// checkRoleGuardrails applies the account's self-service rules before any AWS call.
+func checkRoleGuardrails(ab *iamv1.AccountBaseline, ar *iamv1.AssumableRole) error {
+	if err := checkNamespaceAllowed(ab, kindAssumableRole, ar.Namespace); err != nil {
+		return err
+	}
+	if !selfServiceLimited(ab, ar.Namespace) || ab.Spec.SelfService.Roles == nil {
+		return nil
+	}
+	g := ab.Spec.SelfService.Roles
+	if want := g.RequiredPermissionsBoundary; want != "" && ar.Spec.PermissionsBoundary != want {
+		got := ar.Spec.PermissionsBoundary
+		if got == "" {
+			got = "none"
+		}
+		return stalled(iamv1.ReasonNotAllowed, "self-service roles of account %s must carry the permissions boundary %s (spec.permissionsBoundary is %s): set spec.permissionsBoundary to it",
+			ab.Spec.AccountID, want, got)
+	}
+	maxSession := ar.Spec.MaxSessionDuration
+	if maxSession == 0 {
+		maxSession = plan.DefaultMaxSessionDuration
+	}
+	if limit := g.MaxSessionDurationSeconds; limit != nil && maxSession > *limit {
+		return stalled(iamv1.ReasonNotAllowed, "spec.maxSessionDuration %d exceeds the %d seconds self-service roles of account %s may have: lower it or ask the platform team",
+			maxSession, *limit, ab.Spec.AccountID)
+	}
+	for _, p := range ar.Spec.ManagedPolicies {
+		if slices.ContainsFunc(g.ForbiddenPolicies, func(f string) bool { return strings.EqualFold(f, p) }) {
+			return stalled(iamv1.ReasonNotAllowed, "managed policy %s may not be attached to self-service roles of account %s: remove it from spec.managedPolicies or ask the platform team",
+				p, ab.Spec.AccountID)
+		}
+	}
+	return nil
+}
+
+func (r *AssumableRoleReconciler) event(obj client.Object, ch plan.Change) {
+	recordChange(r.Recorder, kindAssumableRole, obj, ch)
+}
