@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -47,20 +48,12 @@ func Summary(changes []Change) string {
 	parts := make([]string, 0, max+1)
 	for i, c := range changes {
 		if i == max {
-			parts = append(parts, "and "+itoa(len(changes)-max)+" more")
+			parts = append(parts, "and "+strconv.Itoa(len(changes)-max)+" more")
 			break
 		}
 		parts = append(parts, c.String())
 	}
 	return strings.Join(parts, "; ")
-}
-
-func itoa(n int) string {
-	const digits = "0123456789"
-	if n < 10 {
-		return digits[n : n+1]
-	}
-	return itoa(n/10) + digits[n%10:n%10+1]
 }
 
 // tagChanges returns the tag and untag changes that turn observed into desired.
