@@ -1,9 +1,68 @@
 package controllers
 
-import ctrl "sigs.k8s.io/controller-runtime"
+import (
+	"context"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+)
 
 // setupAccountBaseline registers the AccountBaseline controller.
 func setupAccountBaseline(mgr ctrl.Manager, opts Options) error {
-	_, _ = mgr, opts
-	return nil
+	r := &AccountBaselineReconciler{
+		Client:           mgr.GetClient(),
+		Recorder:         mgr.GetEventRecorder("iam-baseline-accountbaseline"),
+		AWS:              opts.AWS,
+		Resync:           opts.ResyncPeriod,
+		FindingsInterval: DefaultFindingsInterval,
+	}
+	return r.SetupWithManager(mgr, opts.MaxConcurrentReconciles)
+}
+
+// DefaultFindingsInterval is how often the CIS findings are refreshed from the
+// credential report. AWS keeps a report for four hours and generating one is
+// expensive, so a resync in between reuses status.findings.
+const DefaultFindingsInterval = 15 * time.Minute
+
+// SetupWithManager watches AccountBaselines (spec changes and deletions; drift is
+// caught by the jittered resync). When a baseline is deleted, the other baselines
+// naming the same account are woken: the next oldest takes over the account.
+func (r *AccountBaselineReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent int) error {
+	onDelete := predicate.Funcs{
+		CreateFunc:  func(event.CreateEvent) bool { return false },
+		UpdateFunc:  func(event.UpdateEvent) bool { return false },
+		DeleteFunc:  func(event.DeleteEvent) bool { return true },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&iamv1.AccountBaseline{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, deletingPredicate()))).
+		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.sameAccount), builder.WithPredicates(onDelete)).
+		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrent}).
+		Named("accountbaseline").
+		Complete(r)
+}
+
+// sameAccount maps a baseline to the other baselines of its account.
+func (r *AccountBaselineReconciler) sameAccount(ctx context.Context, o client.Object) []reconcile.Request {
+	ab := o.(*iamv1.AccountBaseline)
+	list := &iamv1.AccountBaselineList{}
+	if err := r.Client.List(ctx, list); err != nil {
+		return nil
+	}
+	var out []reconcile.Request
+	for _, other := range list.Items {
+		if other.Name != ab.Name && other.Spec.AccountID == ab.Spec.AccountID {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Name: other.Name}})
+		}
+	}
+	return out
 }

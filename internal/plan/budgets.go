@@ -218,7 +218,9 @@ func subscriberChanges(budget string, n Notification, desired, observed []Subscr
 
 func sortedSubscribers(in []Subscriber) []Subscriber {
 	out := slices.Clone(in)
-	slices.SortFunc(out, func(a, b Subscriber) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Address, b.Address)) })
+	slices.SortFunc(out, func(a, b Subscriber) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Address, b.Address))
+	})
 	return slices.Compact(out)
 }
 

@@ -1,0 +1,500 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/plan"
+	"github.com/iam-baseline/operator/internal/policy"
+)
+
+const (
+	kindAccountBaseline = "AccountBaseline"
+	// defaultMFAPolicyName is the MFA-enforcement policy's name when the spec leaves
+	// it out (the CRD default fills it in; this covers objects made without defaults).
+	defaultMFAPolicyName = "iam-baseline-force-mfa"
+	// findingsRetry is how soon a baseline looks again while AWS generates the
+	// credential report.
+	findingsRetry = 5 * time.Second
+)
+
+// AccountBaselineReconciler converges one AWS account's baseline: the alias, the
+// password policy, the MFA-enforcement policy and group, the permission groups and
+// the budgets; it reports the root user's state and the CIS IAM findings.
+//
+// Ready summarises only what the operator converges. The root conditions
+// (RootMFAEnabled, RootAccessKeysAbsent) and CISCompliant are reported beside it but
+// never make Ready False: AWS has no API to enrol root MFA or delete root keys, and
+// findings such as an old access key belong to people, so a Ready that depended on
+// them would stay False whatever the operator did, and Argo CD would show the
+// baseline as failing to apply when it applied perfectly. Alerts read those
+// conditions (and the iam_baseline_cis_findings metric) directly.
+type AccountBaselineReconciler struct {
+	Client   client.Client
+	Recorder recorder.EventRecorder
+	AWS      *awsx.Provider
+	Resync   time.Duration
+	// FindingsInterval is how often the CIS findings are refreshed.
+	FindingsInterval time.Duration
+	Now              func() time.Time
+}
+
+func (r *AccountBaselineReconciler) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *AccountBaselineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
+	ab := &iamv1.AccountBaseline{}
+	if err := r.Client.Get(ctx, req.NamespacedName, ab); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	before := ab.DeepCopy()
+	defer func() {
+		ab.Status.ObservedGeneration = ab.Generation
+		if err := patchStatus(ctx, r.Client, before, ab, func(o client.Object) any { return o.(*iamv1.AccountBaseline).Status }); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
+
+	if !ab.DeletionTimestamp.IsZero() {
+		return r.reconcileDelete(ctx, ab)
+	}
+	if !controllerutil.ContainsFinalizer(ab, Finalizer) {
+		controllerutil.AddFinalizer(ab, Finalizer)
+		if err := r.Client.Update(ctx, ab); err != nil {
+			return ctrl.Result{}, err
+		}
+		before = ab.DeepCopy()
+	}
+	s := &baselineScope{r: r, ab: ab, observe: ab.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve}
+	err := s.reconcile(ctx)
+	res, err = finish(kindAccountBaseline, &ab.Status.Conditions, ab.Generation, err, r.Resync, baselineReadyMessage(ab, s.observe))
+	if s.findingsPending && err == nil && (res.RequeueAfter == 0 || res.RequeueAfter > findingsRetry) {
+		res.RequeueAfter = findingsRetry
+	}
+	return res, err
+}
+
+func baselineReadyMessage(ab *iamv1.AccountBaseline, observe bool) string {
+	name := ab.Spec.AccountID
+	if ab.Spec.Alias != "" {
+		name += " (" + ab.Spec.Alias + ")"
+	}
+	if observe {
+		return "observed the baseline of account " + name
+	}
+	return "the baseline of account " + name + " is in sync"
+}
+
+// baselineScope is one reconcile of one AccountBaseline: the object, its account's
+// clients, and what was found on the way.
+type baselineScope struct {
+	r       *AccountBaselineReconciler
+	ab      *iamv1.AccountBaseline
+	clients *awsx.Clients
+	owner   string
+	observe bool
+	// drift collects the changes Observe mode would have made.
+	drift []plan.Change
+	// passwordPolicy is the policy in force after this reconcile, for the findings.
+	passwordPolicy *plan.PasswordPolicy
+	root           awsx.RootState
+	// findingsPending: the credential report is still being generated.
+	findingsPending bool
+}
+
+func (s *baselineScope) reconcile(ctx context.Context) error {
+	ab := s.ab
+	if err := s.r.checkClaim(ctx, ab); err != nil {
+		return err
+	}
+	if err := validateBaseline(ab); err != nil {
+		return err
+	}
+	clients, err := s.r.AWS.For(ctx, baselineTarget(ab))
+	if err != nil {
+		return err
+	}
+	s.clients = clients
+	s.owner = awsx.Owner(kindAccountBaseline, "", ab.Name)
+
+	convergeErr := s.converge(ctx)
+	// The root checks and the findings are read-only; they are reported even when
+	// converging stopped on a bad spec, so a person sees the whole picture.
+	if err := s.observeAccount(ctx); err != nil && convergeErr == nil {
+		convergeErr = err
+	}
+	if convergeErr != nil {
+		return convergeErr
+	}
+	if s.observe {
+		setDrifted(&ab.Status.Conditions, ab.Generation, s.drift)
+	} else {
+		setDrifted(&ab.Status.Conditions, ab.Generation, nil)
+	}
+	return nil
+}
+
+// baselineTarget is how the operator reaches the baseline's account: an
+// AccountBaseline is its own account source.
+func baselineTarget(ab *iamv1.AccountBaseline) awsx.Target {
+	t := awsx.Target{AccountID: ab.Spec.AccountID}
+	if ab.Spec.Access != nil {
+		t.RoleARN, t.ExternalID = ab.Spec.Access.RoleARN, ab.Spec.Access.ExternalID
+	}
+	return t
+}
+
+// checkClaim enforces one AccountBaseline per account: the oldest (by creation time,
+// then name) governs it; any other is Stalled and makes no AWS call.
+func (r *AccountBaselineReconciler) checkClaim(ctx context.Context, ab *iamv1.AccountBaseline) error {
+	if other, err := r.claimant(ctx, ab); err != nil || other == "" {
+		return err
+	} else {
+		return stalled(iamv1.ReasonOwnedByOther, "account %s is already governed by AccountBaseline %q (an account has one baseline): delete this AccountBaseline or merge it into %q",
+			ab.Spec.AccountID, other, other)
+	}
+}
+
+// claimant is the name of an older baseline of the same account, or "".
+func (r *AccountBaselineReconciler) claimant(ctx context.Context, ab *iamv1.AccountBaseline) (string, error) {
+	list := &iamv1.AccountBaselineList{}
+	if err := r.Client.List(ctx, list); err != nil {
+		return "", err
+	}
+	for _, o := range list.Items {
+		if o.Name == ab.Name || o.Spec.AccountID != ab.Spec.AccountID {
+			continue
+		}
+		ot, t := o.CreationTimestamp.Time, ab.CreationTimestamp.Time
+		if ot.Before(t) || (ot.Equal(t) && o.Name < ab.Name) {
+			return o.Name, nil
+		}
+	}
+	return "", nil
+}
+
+// apply records a change: under Observe it is drift, under Enforce do makes it and
+// an event is recorded.
+func (s *baselineScope) apply(ch plan.Change, do func() error) error {
+	if s.observe {
+		s.drift = append(s.drift, ch)
+		return nil
+	}
+	if err := do(); err != nil {
+		return err
+	}
+	recordChange(s.r.Recorder, kindAccountBaseline, s.ab, ch)
+	return nil
+}
+
+func (s *baselineScope) converge(ctx context.Context) error {
+	if err := s.alias(ctx); err != nil {
+		return err
+	}
+	if err := s.passwordPolicyStep(ctx); err != nil {
+		return err
+	}
+	if err := s.mfa(ctx); err != nil {
+		return err
+	}
+	if err := s.groups(ctx); err != nil {
+		return err
+	}
+	return s.budgets(ctx)
+}
+
+func (s *baselineScope) alias(ctx context.Context) error {
+	acct := awsx.NewAccount(s.clients)
+	observed, err := acct.Aliases(ctx)
+	if err != nil {
+		return err
+	}
+	current := ""
+	if len(observed) > 0 {
+		current = observed[0]
+	}
+	for _, ch := range plan.BaselineAlias(s.ab.Spec.Alias, observed) {
+		err := s.apply(ch, func() error {
+			if ch.Action == "DeleteAccountAlias" {
+				return acct.DeleteAlias(ctx, ch.Target)
+			}
+			return acct.CreateAlias(ctx, ch.Target)
+		})
+		if awsx.IsAlreadyExists(err) {
+			return stalled(iamv1.ReasonInvalidSpec, "the account alias %q is taken (aliases are unique across AWS): choose another spec.alias", ch.Target)
+		}
+		if err != nil {
+			return err
+		}
+		if !s.observe && ch.Action == "CreateAccountAlias" {
+			current = ch.Target
+		}
+	}
+	if current == "" {
+		current = s.ab.Spec.AccountID
+	}
+	s.ab.Status.SignInURL = policy.SignInURL(current)
+	return nil
+}
+
+func (s *baselineScope) passwordPolicyStep(ctx context.Context) error {
+	acct := awsx.NewAccount(s.clients)
+	observed, err := acct.PasswordPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	desired := desiredPasswordPolicy(s.ab.Spec.PasswordPolicy)
+	s.passwordPolicy = observed
+	for _, ch := range plan.BaselinePasswordPolicy(desired, observed) {
+		if err := s.apply(ch, func() error { return acct.UpdatePasswordPolicy(ctx, desired) }); err != nil {
+			return err
+		}
+		if !s.observe {
+			s.passwordPolicy = &desired
+		}
+	}
+	return nil
+}
+
+func desiredPasswordPolicy(p iamv1.PasswordPolicy) plan.PasswordPolicy {
+	on := func(b *bool) bool { return b == nil || *b }
+	out := plan.PasswordPolicy{
+		MinimumLength:              p.MinimumLength,
+		PasswordReusePrevention:    p.PasswordReusePrevention,
+		RequireSymbols:             on(p.RequireSymbols),
+		RequireNumbers:             on(p.RequireNumbers),
+		RequireUppercase:           on(p.RequireUppercase),
+		RequireLowercase:           on(p.RequireLowercase),
+		AllowUsersToChangePassword: on(p.AllowUsersToChangePassword),
+		HardExpiry:                 p.HardExpiry,
+	}
+	if out.MinimumLength == 0 {
+		out.MinimumLength = 14
+	}
+	if out.PasswordReusePrevention == 0 {
+		out.PasswordReusePrevention = 24
+	}
+	if p.MaxPasswordAgeDays != nil {
+		out.MaxPasswordAgeDays = *p.MaxPasswordAgeDays
+	}
+	return out
+}
+
+func mfaPolicyName(ab *iamv1.AccountBaseline) string {
+	if m := ab.Spec.MFAEnforcement; m != nil && m.PolicyName != "" {
+		return m.PolicyName
+	}
+	return defaultMFAPolicyName
+}
+
+// mfa converges the MFA-enforcement policy; its group is converged with the others.
+// With enforcement off, a policy this baseline made is deleted once its group is.
+func (s *baselineScope) mfa(ctx context.Context) error {
+	ab := s.ab
+	arn := policy.PolicyARN(s.clients.Partition, s.clients.AccountID, "/", mfaPolicyName(ab))
+	policies := awsx.NewManagedPolicies(s.clients)
+	if mfaGroup(ab) == "" {
+		ab.Status.MFAGroupName = ""
+		return nil // the policy goes after its group, in groups()
+	}
+	doc, err := policy.Marshal(policy.MFAEnforcement(s.clients.Partition))
+	if err != nil {
+		return err
+	}
+	desired := plan.ManagedPolicyDesired{Name: mfaPolicyName(ab), Document: doc, Tags: awsx.OwnershipTags(s.owner)}
+	observed, err := policies.Observe(ctx, arn)
+	if err != nil {
+		return err
+	}
+	if observed.Exists {
+		if err := s.r.checkBaselineOwnership(ctx, "IAM policy "+arn, observed.Tags, s.owner); err != nil {
+			return err
+		}
+		if plan.ManagedPolicyNeedsVersions(desired, observed) {
+			if observed.Versions, err = policies.Versions(ctx, arn); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ch := range plan.ManagedPolicy(desired, observed) {
+		if err := s.apply(ch, func() error {
+			var err error
+			arn, err = policies.Apply(ctx, arn, ch)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	ab.Status.MFAPolicyARN = arn
+	ab.Status.MFAGroupName = mfaGroup(ab)
+	return nil
+}
+
+// desiredGroups are the MFA group (with the MFA policy attached) and the permission
+// groups of the spec.
+func (s *baselineScope) desiredGroups() []plan.GroupDesired {
+	ab := s.ab
+	var out []plan.GroupDesired
+	if g := mfaGroup(ab); g != "" {
+		arn := policy.PolicyARN(s.clients.Partition, s.clients.AccountID, "/", mfaPolicyName(ab))
+		out = append(out, plan.GroupDesired{Name: g, Path: "/", ManagedPolicies: []string{arn}, InlinePolicies: map[string]string{}})
+	}
+	for _, g := range ab.Spec.Groups {
+		path := g.Path
+		if path == "" {
+			path = "/"
+		}
+		inline := map[string]string{}
+		for _, p := range g.InlinePolicies {
+			inline[p.Name] = p.Document
+		}
+		out = append(out, plan.GroupDesired{Name: g.Name, Path: path, ManagedPolicies: slices.Clone(g.ManagedPolicies), InlinePolicies: inline})
+	}
+	return out
+}
+
+// groups converges the MFA group and the permission groups, then deletes the groups
+// this baseline created that the spec no longer names.
+//
+// Groups cannot carry tags in IAM, so a group named in the spec is the baseline's
+// whether it made it or found it (the spec naming it is the decision to manage it),
+// while only groups recorded in status.createdGroups are ever deleted.
+func (s *baselineScope) groups(ctx context.Context) error {
+	ab := s.ab
+	groups := awsx.NewGroups(s.clients)
+	desired := s.desiredGroups()
+	var names []string
+	for _, d := range desired {
+		names = append(names, d.Name)
+		observed, err := groups.Observe(ctx, d.Name)
+		if err != nil {
+			return err
+		}
+		for _, ch := range plan.Group(d, observed) {
+			err := s.apply(ch, func() error { return groups.Apply(ctx, d.Name, ch) })
+			if ch.Action == "AttachGroupPolicy" && awsx.IsNotFound(err) {
+				return stalled(iamv1.ReasonInvalidSpec, "managed policy %s of group %q does not exist in account %s: fix spec.groups[%s].managedPolicies",
+					ch.Target, d.Name, s.clients.AccountID, d.Name)
+			}
+			if err != nil {
+				return err
+			}
+			if ch.Action == "CreateGroup" && !s.observe {
+				ab.Status.CreatedGroups = addToSet(ab.Status.CreatedGroups, d.Name)
+			}
+		}
+	}
+	for _, g := range plan.StaleGroups(ab.Status.CreatedGroups, names) {
+		if err := s.deleteGroup(ctx, groups, g); err != nil {
+			return err
+		}
+	}
+	if mfaGroup(ab) == "" && ab.Status.MFAPolicyARN != "" {
+		if err := s.deleteMFAPolicy(ctx); err != nil {
+			return err
+		}
+	}
+	slices.Sort(names)
+	ab.Status.Groups = names
+	return nil
+}
+
+func (s *baselineScope) deleteGroup(ctx context.Context, groups *awsx.Groups, name string) error {
+	if s.observe {
+		s.drift = append(s.drift, plan.Change{Action: "DeleteGroup", Target: name})
+		return nil
+	}
+	steps, err := groups.Delete(ctx, name)
+	s.r.deletedEvents(s.ab, steps, "group "+name)
+	if err != nil {
+		return err
+	}
+	s.ab.Status.CreatedGroups = slices.DeleteFunc(s.ab.Status.CreatedGroups, func(g string) bool { return g == name })
+	return nil
+}
+
+// deleteMFAPolicy removes the MFA-enforcement policy this baseline made, after
+// enforcement was turned off (its group is already gone).
+func (s *baselineScope) deleteMFAPolicy(ctx context.Context) error {
+	arn := s.ab.Status.MFAPolicyARN
+	if s.observe {
+		s.drift = append(s.drift, plan.Change{Action: "DeletePolicy", Target: arn})
+		return nil
+	}
+	policies := awsx.NewManagedPolicies(s.clients)
+	observed, err := policies.Observe(ctx, arn)
+	if err != nil {
+		return err
+	}
+	if observed.Exists && awsx.CheckOwnership("IAM policy "+arn, observed.Tags, s.owner, false) == nil {
+		steps, err := policies.Delete(ctx, arn)
+		s.r.deletedEvents(s.ab, steps, "policy "+arn)
+		if err != nil {
+			return err
+		}
+	}
+	s.ab.Status.MFAPolicyARN = ""
+	return nil
+}
+
+func (r *AccountBaselineReconciler) deletedEvents(ab *iamv1.AccountBaseline, steps []string, what string) {
+	for _, st := range steps {
+		recordChange(r.Recorder, kindAccountBaseline, ab, plan.Change{Action: firstWord(st), Target: strings.TrimSpace(strings.TrimPrefix(st, firstWord(st))) + " (" + what + ")"})
+	}
+}
+
+// checkBaselineOwnership decides whether this baseline may manage a tagged resource:
+// its own, or one left by an AccountBaseline that no longer exists (deleted with
+// Retain; one account has one baseline, so its successor inherits). Anything else
+// (untagged, or owned by a live object) is Stalled with the owner named.
+func (r *AccountBaselineReconciler) checkBaselineOwnership(ctx context.Context, resource string, tags map[string]string, owner string) error {
+	err := awsx.CheckOwnership(resource, tags, owner, false)
+	var ob *awsx.OwnedByOtherError
+	var nm *awsx.NotManagedError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &nm):
+		return stalled(iamv1.ReasonNotManaged, "%s already exists and is not managed by iam-baseline-operator: delete or rename it in AWS, or choose another name in the spec", resource)
+	case errors.As(err, &ob):
+		prefix := kindAccountBaseline + "//"
+		if !strings.HasPrefix(ob.Owner, prefix) {
+			return err
+		}
+		prev := &iamv1.AccountBaseline{}
+		getErr := r.Client.Get(ctx, client.ObjectKey{Name: strings.TrimPrefix(ob.Owner, prefix)}, prev)
+		if apierrors.IsNotFound(getErr) {
+			return nil // retagged by the plan
+		}
+		if getErr != nil {
+			return getErr
+		}
+		return err
+	default:
+		return err
+	}
+}
+
+func addToSet(set []string, v string) []string {
+	if slices.Contains(set, v) {
+		return set
+	}
+	out := append(slices.Clone(set), v)
+	slices.Sort(out)
+	return out
+}
