@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -10,12 +11,16 @@ import (
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
 	"github.com/iam-baseline/operator/internal/credentials"
+	"github.com/iam-baseline/operator/internal/metrics"
 )
 
 func TestTeamMemberLifecycle(t *testing.T) {
@@ -67,6 +72,13 @@ func TestTeamMemberLifecycle(t *testing.T) {
 	}
 	if tm.Status.ConsoleSecretName != "alice-console" {
 		t.Fatalf("status.consoleSecretName = %q", tm.Status.ConsoleSecretName)
+	}
+
+	// Every change made in AWS is an event, and AWS calls are counted as metrics.
+	assertEvent(t, ns, "alice", "CreateUser")
+	assertEvent(t, ns, "alice", "AddUserToGroup")
+	if n := testutil.ToFloat64(metrics.AWSCalls.WithLabelValues("IAM", "CreateUser", "ok")); n < 1 {
+		t.Fatalf("iam_baseline_aws_api_calls_total{operation=CreateUser,outcome=ok} = %v", n)
 	}
 
 	// A steady-state pass makes no mutating call: wait for the next resync's reads.
@@ -139,6 +151,23 @@ func assertSteadyState(t *testing.T, userName string) {
 	if m := awsSrv.Calls().Since(before).Mutating(); len(m) > 0 {
 		t.Fatalf("steady-state reconcile made %d mutating calls: %v", len(m), m.Summary())
 	}
+}
+
+// assertEvent checks that an AWSChange event with the action was recorded for obj.
+func assertEvent(t *testing.T, ns, obj, action string) {
+	t.Helper()
+	eventually(t, 10*time.Second, func() error {
+		events := &corev1.EventList{}
+		if err := k8s.List(context.Background(), events, client.InNamespace(ns)); err != nil {
+			return err
+		}
+		for _, e := range events.Items {
+			if e.InvolvedObject.Name == obj && e.Reason == "AWSChange" && e.Action == action {
+				return nil
+			}
+		}
+		return fmt.Errorf("no AWSChange event %s for %s among %d events", action, obj, len(events.Items))
+	})
 }
 
 func sorted(s []string) []string {
