@@ -19,6 +19,7 @@ import (
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/awslocal"
 	"github.com/iam-baseline/operator/internal/credentials"
 	"github.com/iam-baseline/operator/internal/metrics"
 )
@@ -119,7 +120,15 @@ func TestTeamMemberLifecycle(t *testing.T) {
 	}
 	assertNoSecretLeak(t, ns, []string{password, string(ks.Data[credentials.SecretAccessKey])}, tm)
 
-	// Delete: everything IAM requires first, then the user, without a DeleteConflict.
+	// The person enrols a virtual MFA device: status follows.
+	enrolMFA(t, "alice.lifecycle")
+	waitCondition(t, tm, tmConds(tm), iamv1.ConditionMFAEnrolled, metav1.ConditionTrue, 20*time.Second)
+	if !tm.Status.MFAEnrolled {
+		t.Fatal("status.mfaEnrolled is false after enrolment")
+	}
+
+	// Delete: everything IAM requires first (the MFA device included), then the user,
+	// without a DeleteConflict.
 	before := awsSrv.Calls()
 	deleteAndWaitGone(t, tm)
 	if _, err := getUser(t, "alice.lifecycle"); !awsx.IsNotFound(err) {
@@ -127,6 +136,9 @@ func TestTeamMemberLifecycle(t *testing.T) {
 	}
 	if n := awsSrv.Calls().Since(before).Count("iam", "DeleteUser"); n == 0 {
 		t.Fatal("no DeleteUser call")
+	}
+	if n := awsSrv.Calls().Since(before).Count("iam", "DeleteVirtualMFADevice"); n != 1 {
+		t.Fatalf("DeleteVirtualMFADevice called %d times, want 1", n)
 	}
 	for _, c := range awsSrv.Calls().Since(before) {
 		if c.Outcome == "DeleteConflict" {
@@ -150,6 +162,25 @@ func assertSteadyState(t *testing.T, userName string) {
 	quiesce(t, 300*time.Millisecond)
 	if m := awsSrv.Calls().Since(before).Mutating(); len(m) > 0 {
 		t.Fatalf("steady-state reconcile made %d mutating calls: %v", len(m), m.Summary())
+	}
+}
+
+// enrolMFA does what a person does in the console: create a virtual MFA device and
+// enable it with two consecutive codes from the authenticator.
+func enrolMFA(t *testing.T, user string) {
+	t.Helper()
+	ctx := context.Background()
+	c := iamClient(t)
+	dev, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: awssdk.String(user)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code1, code2 := awslocal.MFACodes(string(dev.VirtualMFADevice.Base32StringSeed), time.Now())
+	if _, err := c.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{
+		UserName: awssdk.String(user), SerialNumber: dev.VirtualMFADevice.SerialNumber,
+		AuthenticationCode1: &code1, AuthenticationCode2: &code2,
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
 
