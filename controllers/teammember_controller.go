@@ -5,7 +5,6 @@ import (
 	"slices"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -316,5 +315,3 @@ func trustedMembersOf(_ context.Context, o client.Object) []reconcile.Request {
 	}
 	return out
 }
-
-func isNotFound(err error) bool { return apierrors.IsNotFound(err) || awsx.IsNotFound(err) }
