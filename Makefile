@@ -85,3 +85,9 @@ $(CONTROLLER_GEN):
 	@mkdir -p $(LOCALBIN)
 	GOBIN=$(LOCALBIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)
 	mv $(LOCALBIN)/controller-gen $(CONTROLLER_GEN)
+
+##@ Documentation
+
+.PHONY: docs
+docs: ## Regenerate docs/api.md from api/v1alpha1 (hack/apidocs; a test fails when it is stale).
+	go run ./hack/apidocs
