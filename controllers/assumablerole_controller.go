@@ -99,8 +99,10 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	ar.Status.RoleName = name
 	trustDoc, err := buildTrust(trust)
 	if err != nil {
-		// Nobody to trust yet: nobody is in the trust as far as members go.
-		ar.Status.TrustedMembers, ar.Status.Principals = nil, nil
+		if len(trust.members) == 0 {
+			// Nobody to trust (every member pending or gone): no member is in the trust.
+			ar.Status.TrustedMembers, ar.Status.Principals = nil, nil
+		}
 		return err
 	}
 	desired := desiredRole(ar, trustDoc, inline)
