@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -43,6 +44,10 @@ func (r *AccountBaselineReconciler) reconcileDelete(ctx context.Context, ab *iam
 	controllerutil.RemoveFinalizer(ab, Finalizer)
 	if err := r.Client.Update(ctx, ab); err != nil {
 		return ctrl.Result{}, err
+	}
+	if other, err := r.claimant(ctx, ab); err == nil && other == "" {
+		// The account's findings gauges go with the baseline that reported them.
+		metrics.CISFindings.DeletePartialMatch(prometheus.Labels{"account": ab.Spec.AccountID})
 	}
 	metrics.Reconciles.WithLabelValues(kindAccountBaseline, "deleted").Inc()
 	return ctrl.Result{}, nil
