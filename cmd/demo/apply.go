@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -89,19 +90,34 @@ func decodeDocuments(data []byte) ([]*unstructured.Unstructured, error) {
 	dec := yaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
 	var objs []*unstructured.Unstructured
 	for i := 1; ; i++ {
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
 			if errors.Is(err, io.EOF) {
 				return objs, nil
 			}
 			return nil, fmt.Errorf("document %d: %w", i, err)
 		}
-		if len(m) == 0 {
+		if t := string(bytes.TrimSpace(raw)); t == "" || t == "null" || t == "{}" {
 			continue
 		}
-		u := &unstructured.Unstructured{Object: m}
-		if u.GetAPIVersion() == "" || u.GetKind() == "" || u.GetName() == "" {
+		var head struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+			Metadata   struct {
+				Name string `json:"name"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return nil, fmt.Errorf("document %d: %w", i, err)
+		}
+		if head.APIVersion == "" || head.Kind == "" || head.Metadata.Name == "" {
 			return nil, fmt.Errorf("document %d: apiVersion, kind and metadata.name are required", i)
+		}
+		// Unstructured's own decoder keeps integers as int64, as the API machinery
+		// expects (plain JSON decoding would make them float64).
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(raw); err != nil {
+			return nil, fmt.Errorf("document %d: %w", i, err)
 		}
 		objs = append(objs, u)
 	}

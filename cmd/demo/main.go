@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"time"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	"github.com/iam-baseline/operator/internal/testenv"
 )
 
@@ -35,6 +37,9 @@ type options struct {
 	// stopSignals restores the default SIGINT/SIGTERM handling; run calls it when it
 	// starts cleaning up so a second Ctrl-C is not swallowed. Nil in tests.
 	stopSignals func()
+	// inspect, when set, is called after the report while everything still runs, so
+	// the end-to-end test can look at the cluster before it goes away.
+	inspect func(ctx context.Context, c client.Client) error
 }
 
 func main() {

@@ -175,7 +175,7 @@ func formatInventory(w io.Writer, inv *inventory) {
 
 	fmt.Fprintf(w, "\ncustomer-managed policies (%d):\n", len(inv.Policies))
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tATTACHED TO\tARN")
+	fmt.Fprintln(tw, "  NAME\tATTACHMENTS\tARN")
 	for _, p := range inv.Policies {
 		fmt.Fprintf(tw, "  %s\t%d\t%s\n", p.Name, p.Attachments, p.ARN)
 	}
@@ -236,7 +236,8 @@ func formatHowToReach(w io.Writer, kubectl, awsURL string, localAWS bool) {
 	fmt.Fprintf(w, "The operator keeps reconciling (drift made by hand is repaired at the next resync).\n\n")
 	fmt.Fprintf(w, "  %s get baseline -A\n", kubectl)
 	if localAWS {
-		fmt.Fprintf(w, "  AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s aws iam list-users\n",
+		// AWS_DEFAULT_REGION: the AWS CLI v1 does not read AWS_REGION.
+		fmt.Fprintf(w, "  AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s aws iam list-users\n",
 			awsURL, localAccessKeyID, localSecretAccessKey, localRegion)
 	} else {
 		fmt.Fprintf(w, "  AWS_ENDPOINT_URL=%s aws iam list-users\n", awsURL)

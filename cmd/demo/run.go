@@ -15,7 +15,9 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/klog/v2"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -127,6 +129,11 @@ func run(ctx context.Context, opts options) (err error) {
 	if err := report(ctx, opts.out, cl, aws, objs); err != nil {
 		return err
 	}
+	if opts.inspect != nil {
+		if err := opts.inspect(ctx, cl.client); err != nil {
+			return err
+		}
+	}
 	if opts.once {
 		return nil
 	}
@@ -163,6 +170,9 @@ func startManager(cl *cluster, opts options) (*runningManager, error) {
 		Scheme:                 demoScheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		// Controller names are unique per process; the end-to-end tests run the demo
+		// more than once in one.
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the manager: %w", err)

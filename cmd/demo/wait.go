@@ -115,8 +115,14 @@ func describeConditions(conds []cond) string {
 	var parts []string
 	for _, c := range sorted {
 		s := c.Type + "=" + c.Status
-		if c.Reason != "" || c.Message != "" {
-			s += " (" + strings.TrimPrefix(c.Reason+": "+c.Message, ": ") + ")"
+		var detail []string
+		for _, d := range []string{c.Reason, c.Message} {
+			if d != "" {
+				detail = append(detail, d)
+			}
+		}
+		if len(detail) > 0 {
+			s += " (" + strings.Join(detail, ": ") + ")"
 		}
 		parts = append(parts, s)
 	}

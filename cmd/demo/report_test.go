@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+)
+
+func TestFormatMembers(t *testing.T) {
+	members := []iamv1.TeamMember{
+		{
+			ObjectMeta: metav1.ObjectMeta{Name: "alice", Namespace: "team-payments"},
+			Status: iamv1.TeamMemberStatus{
+				UserName: "alice", ARN: "arn:aws:iam::123456789012:user/alice",
+				ConsoleSecretName: "alice-console",
+				AssumableRoles: []iamv1.AssumableRoleLink{{
+					Name: "team-payments/payments-deployer", RoleARN: "arn:aws:iam::123456789012:role/payments-deployer",
+					SwitchRoleURL: "https://signin.aws.amazon.com/switchrole?roleName=payments-deployer&account=123456789012",
+				}},
+			},
+		},
+		{
+			ObjectMeta: metav1.ObjectMeta{Name: "bob", Namespace: "team-payments"},
+			Status: iamv1.TeamMemberStatus{
+				UserName: "bob.builder", MFAEnrolled: true,
+				AccessKeySecretName: "bob-keys", AccessKeyID: "AKIAEXAMPLE",
+			},
+		},
+	}
+	var b bytes.Buffer
+	formatMembers(&b, members, "kubectl --kubeconfig /tmp/k")
+	out := b.String()
+	for _, want := range []string{
+		"team-payments/alice: IAM user alice (arn:aws:iam::123456789012:user/alice)",
+		"console sign-in: Secret team-payments/alice-console",
+		"kubectl --kubeconfig /tmp/k -n team-payments get secret alice-console -o jsonpath='{.data.password}' | base64 -d",
+		"team-payments/payments-deployer (arn:aws:iam::123456789012:role/payments-deployer)\n      https://signin.aws.amazon.com/switchrole?roleName=payments-deployer&account=123456789012",
+		"team-payments/bob: IAM user bob.builder\n  MFA:             enrolled",
+		"console sign-in: none",
+		"access key:      AKIAEXAMPLE in Secret team-payments/bob-keys",
+		"switch roles:    none",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestFormatInventory(t *testing.T) {
+	inv := &inventory{
+		AccountID: "123456789012",
+		Aliases:   []string{"acme-sandbox"},
+		PasswordPolicy: &iamtypes.PasswordPolicy{
+			MinimumPasswordLength: awssdk.Int32(14), PasswordReusePrevention: awssdk.Int32(24),
+			RequireUppercaseCharacters: true, RequireLowercaseCharacters: true, RequireNumbers: true, RequireSymbols: true,
+			AllowUsersToChangePassword: true,
+		},
+		Users: []userInfo{
+			{Name: "alice", Groups: []string{"developers", "iam-baseline-mfa-required"}, Console: true, MustChangePass: true},
+			{Name: "svc"},
+		},
+		Groups:   []groupInfo{{Name: "developers", ManagedPolicies: []string{"ReadOnlyAccess"}}, {Name: "billing-viewers", InlinePolicies: []string{"view-billing"}}},
+		Roles:    []roleInfo{{Name: "payments-deployer", MaxSessionDuration: 3600, ManagedPolicies: []string{"PowerUserAccess"}}},
+		Policies: []policyInfo{{Name: "iam-baseline-force-mfa", ARN: "arn:aws:iam::123456789012:policy/iam-baseline-force-mfa", Attachments: 1}},
+		Budgets:  []budgetInfo{{Name: "daily-guardrail", Limit: "5.0", Unit: "USD", TimeUnit: "DAILY", Notifications: []string{"ACTUAL > 80 PERCENTAGE → EMAIL platform-alerts@example.com"}}},
+	}
+	var b bytes.Buffer
+	formatInventory(&b, inv)
+	out := b.String()
+	for _, want := range []string{
+		"account:         123456789012",
+		"alias:           acme-sandbox (sign-in https://acme-sandbox.signin.aws.amazon.com/console)",
+		"password policy: min length 14, reuse prevention 24, requires upper+lower+digits+symbols, users may change their own",
+		"users (2):",
+		"alice  developers, iam-baseline-mfa-required  yes, must change password",
+		"svc    -                                      no",
+		"groups (2):",
+		"billing-viewers  -                 view-billing",
+		"payments-deployer  3600s        PowerUserAccess",
+		"iam-baseline-force-mfa  1",
+		"daily-guardrail: 5.0 USD daily\n    alert: ACTUAL > 80 PERCENTAGE → EMAIL platform-alerts@example.com",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDescribePasswordPolicy(t *testing.T) {
+	if got := describePasswordPolicy(nil); !strings.HasPrefix(got, "none") {
+		t.Fatalf("nil policy: %q", got)
+	}
+	got := describePasswordPolicy(&iamtypes.PasswordPolicy{MinimumPasswordLength: awssdk.Int32(8), MaxPasswordAge: awssdk.Int32(90), HardExpiry: awssdk.Bool(true)})
+	if got != "min length 8, max age 90 days, hard expiry" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestFormatHowToReach(t *testing.T) {
+	var b bytes.Buffer
+	formatHowToReach(&b, "kubectl --kubeconfig /tmp/k", "http://127.0.0.1:4566", true)
+	for _, want := range []string{
+		"kubectl --kubeconfig /tmp/k get baseline -A",
+		"AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 aws iam list-users",
+		"Ctrl-C",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, b.String())
+		}
+	}
+}
