@@ -123,6 +123,7 @@ spec: {accountRef: no-such-baseline}
 	out := &syncBuffer{}
 	err := run(context.Background(), options{once: true, timeout: 5 * time.Second, resync: time.Minute, samplesDir: dir, out: out})
 	t.Log(out.String())
+	t.Logf("error: %v", err)
 	if err == nil || !isNotReady(err) {
 		t.Fatalf("err = %v, want a not-Ready timeout", err)
 	}

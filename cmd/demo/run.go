@@ -113,7 +113,7 @@ func run(ctx context.Context, opts options) (err error) {
 	if err != nil {
 		return err
 	}
-	p.step(fmt.Sprintf("applying %d samples from %s…", len(objs), opts.samplesDir))
+	p.step(fmt.Sprintf("applying %s from %s…", plural(len(objs), "sample"), opts.samplesDir))
 	if err := applySamples(ctx, cl.client, objs, p); err != nil {
 		return err
 	}
@@ -216,4 +216,11 @@ func printLogTail(w io.Writer, path string, n int) {
 		return
 	}
 	fmt.Fprintf(w, "\n-- the last %d lines of the operator's log --\n%s\n", len(lines), strings.Join(lines, "\n"))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -178,7 +178,11 @@ func waitReady(ctx context.Context, c client.Reader, objs []*unstructured.Unstru
 		}
 		ready := len(states) - len(notReady)
 		if len(notReady) == 0 {
-			p.step(fmt.Sprintf("all %d objects are Ready", len(states)))
+			if len(states) == 1 {
+				p.step("the object is Ready")
+			} else {
+				p.step(fmt.Sprintf("all %d objects are Ready", len(states)))
+			}
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -207,7 +211,7 @@ func waitingLine(total, ready int, notReady []state) string {
 		}
 		names = append(names, n)
 	}
-	return fmt.Sprintf("waiting for %d objects to be Ready (%d/%d)… not yet: %s", total, ready, total, strings.Join(names, ", "))
+	return fmt.Sprintf("waiting for %s to be Ready (%d/%d)… not yet: %s", plural(total, "object"), ready, total, strings.Join(names, ", "))
 }
 
 // isNotReady reports whether err is the timeout of waitReady.
