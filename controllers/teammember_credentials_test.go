@@ -169,6 +169,8 @@ func TestTeamMembersUnderThrottling(t *testing.T) {
 	for _, tm := range members {
 		waitCondition(t, tm, tmConds(tm), iamv1.ConditionReady, metav1.ConditionTrue, 3*time.Minute)
 	}
+	// The checks below read AWS with the SDK's default three attempts: no faults.
+	awsSrv.SetFaults(awslocal.Faults{})
 	outcomes := map[string]int{}
 	for _, c := range awsSrv.Calls() {
 		outcomes[c.Outcome]++
@@ -191,6 +193,8 @@ func TestTeamMembersUnderThrottling(t *testing.T) {
 			secrets = append(secrets, string(c.Data[credentials.ConsolePassword]))
 		}
 	}
+	// Deletion runs under the same faults.
+	awsSrv.SetFaults(awslocal.Faults{Seed: 43, ThrottleRate: 0.20, FailureRate: 0.05})
 	for _, tm := range members {
 		if err := k8s.Delete(context.Background(), tm); err != nil {
 			t.Fatal(err)

@@ -37,10 +37,6 @@ func ensureMembersBaseline(t *testing.T) {
 			ab.Spec.Groups = []iamv1.PermissionGroup{{Name: "developers"}, {Name: "operators"}}
 		})
 	})
-	// INTERIM until the AccountBaseline controller lands: make the groups by hand.
-	for _, g := range []string{mfaGroupName, "developers", "operators"} {
-		_, _ = iamClient(t).CreateGroup(context.Background(), &iam.CreateGroupInput{GroupName: awssdk.String(g)})
-	}
 	waitForGroups(t, mfaGroupName, "developers", "operators")
 }
 
