@@ -94,7 +94,7 @@ func TestDemoOnce(t *testing.T) {
 		"payments-deployer",
 		"daily-guardrail: 5",
 		"ACTUAL > 80 PERCENTAGE → EMAIL platform-alerts@example.com",
-		"stopping the operator",
+		"stopping what the demo started",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q", want)

@@ -50,7 +50,7 @@ func run(ctx context.Context, opts options) (err error) {
 			opts.stopSignals() // a second Ctrl-C now kills the process
 		}
 		if len(cleanups) > 0 {
-			p.step("stopping the operator, the local AWS and the control plane…")
+			p.step("stopping what the demo started and removing its temporary files…")
 		}
 		for i := len(cleanups) - 1; i >= 0; i-- {
 			cleanups[i]()
