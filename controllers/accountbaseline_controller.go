@@ -10,7 +10,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
@@ -57,32 +56,19 @@ func (r *AccountBaselineReconciler) now() time.Time {
 	return time.Now()
 }
 
-func (r *AccountBaselineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
-	ab := &iamv1.AccountBaseline{}
-	if err := r.Client.Get(ctx, req.NamespacedName, ab); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+func (r *AccountBaselineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	l := lifecycle[*iamv1.AccountBaseline]{
+		client: r.Client,
+		status: func(ab *iamv1.AccountBaseline) any { return ab.Status },
+		common: func(ab *iamv1.AccountBaseline) *iamv1.CommonStatus { return &ab.Status.CommonStatus },
 	}
-	before := ab.DeepCopy()
-	defer func() {
-		ab.Status.ObservedGeneration = ab.Generation
-		if err := patchStatus(ctx, r.Client, before, ab, func(o client.Object) any { return o.(*iamv1.AccountBaseline).Status }); err != nil && retErr == nil {
-			retErr = err
-		}
-	}()
+	return l.reconcile(ctx, req, &iamv1.AccountBaseline{}, r.reconcileDelete, r.converge)
+}
 
-	if !ab.DeletionTimestamp.IsZero() {
-		return r.reconcileDelete(ctx, ab)
-	}
-	if !controllerutil.ContainsFinalizer(ab, Finalizer) {
-		controllerutil.AddFinalizer(ab, Finalizer)
-		if err := r.Client.Update(ctx, ab); err != nil {
-			return ctrl.Result{}, err
-		}
-		before = ab.DeepCopy()
-	}
+func (r *AccountBaselineReconciler) converge(ctx context.Context, ab *iamv1.AccountBaseline) (ctrl.Result, error) {
 	s := &baselineScope{r: r, ab: ab, observe: ab.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve}
 	err := s.reconcile(ctx)
-	res, err = finish(kindAccountBaseline, &ab.Status.Conditions, ab.Generation, err, r.Resync, baselineReadyMessage(ab, s.observe))
+	res, err := finish(kindAccountBaseline, &ab.Status.Conditions, ab.Generation, err, r.Resync, baselineReadyMessage(ab, s.observe))
 	if s.findingsPending && err == nil && (res.RequeueAfter == 0 || res.RequeueAfter > findingsRetry) {
 		res.RequeueAfter = findingsRetry
 	}

@@ -10,7 +10,6 @@ import (
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
@@ -35,31 +34,20 @@ type AssumableRoleReconciler struct {
 	Resync   time.Duration
 }
 
-func (r *AssumableRoleReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
-	ar := &iamv1.AssumableRole{}
-	if err := r.Client.Get(ctx, req.NamespacedName, ar); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+func (r *AssumableRoleReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	l := lifecycle[*iamv1.AssumableRole]{
+		client: r.Client,
+		status: func(ar *iamv1.AssumableRole) any { return ar.Status },
+		common: func(ar *iamv1.AssumableRole) *iamv1.CommonStatus { return &ar.Status.CommonStatus },
 	}
-	before := ar.DeepCopy()
-	defer func() {
-		ar.Status.ObservedGeneration = ar.Generation
-		if err := patchStatus(ctx, r.Client, before, ar, func(o client.Object) any { return o.(*iamv1.AssumableRole).Status }); err != nil && retErr == nil {
-			retErr = err
-		}
-	}()
-
-	if !ar.DeletionTimestamp.IsZero() {
-		return r.reconcileDelete(ctx, ar)
-	}
-	if !controllerutil.ContainsFinalizer(ar, Finalizer) {
-		controllerutil.AddFinalizer(ar, Finalizer)
-		if err := r.Client.Update(ctx, ar); err != nil {
-			return ctrl.Result{}, err
-		}
-		before = ar.DeepCopy()
-	}
-	err := r.reconcileRole(ctx, ar)
-	return finish(kindAssumableRole, &ar.Status.Conditions, ar.Generation, err, r.Resync, roleReadyMessage(ar))
+	return l.reconcile(ctx, req, &iamv1.AssumableRole{},
+		func(ctx context.Context, ar *iamv1.AssumableRole) (ctrl.Result, error) {
+			return l.release(ctx, ar, kindAssumableRole, ar.Spec.DeletionPolicy, ar.Spec.ManagementPolicy, r.Resync, "the IAM role", r.deleteRole)
+		},
+		func(ctx context.Context, ar *iamv1.AssumableRole) (ctrl.Result, error) {
+			err := r.reconcileRole(ctx, ar)
+			return finish(kindAssumableRole, &ar.Status.Conditions, ar.Generation, err, r.Resync, roleReadyMessage(ar))
+		})
 }
 
 func roleReadyMessage(ar *iamv1.AssumableRole) string {

@@ -9,7 +9,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -47,31 +46,20 @@ type TeamMemberReconciler struct {
 	Now       func() time.Time
 }
 
-func (r *TeamMemberReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
-	tm := &iamv1.TeamMember{}
-	if err := r.Client.Get(ctx, req.NamespacedName, tm); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+func (r *TeamMemberReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	l := lifecycle[*iamv1.TeamMember]{
+		client: r.Client,
+		status: func(tm *iamv1.TeamMember) any { return tm.Status },
+		common: func(tm *iamv1.TeamMember) *iamv1.CommonStatus { return &tm.Status.CommonStatus },
 	}
-	before := tm.DeepCopy()
-	defer func() {
-		tm.Status.ObservedGeneration = tm.Generation
-		if err := patchStatus(ctx, r.Client, before, tm, func(o client.Object) any { return o.(*iamv1.TeamMember).Status }); err != nil && retErr == nil {
-			retErr = err
-		}
-	}()
-
-	if !tm.DeletionTimestamp.IsZero() {
-		return r.reconcileDelete(ctx, tm)
-	}
-	if !controllerutil.ContainsFinalizer(tm, Finalizer) {
-		controllerutil.AddFinalizer(tm, Finalizer)
-		if err := r.Client.Update(ctx, tm); err != nil {
-			return ctrl.Result{}, err
-		}
-		before = tm.DeepCopy()
-	}
-	err := r.reconcileMember(ctx, tm)
-	return finish(kindTeamMember, &tm.Status.Conditions, tm.Generation, err, r.Resync, readyMessage(tm))
+	return l.reconcile(ctx, req, &iamv1.TeamMember{},
+		func(ctx context.Context, tm *iamv1.TeamMember) (ctrl.Result, error) {
+			return l.release(ctx, tm, kindTeamMember, tm.Spec.DeletionPolicy, tm.Spec.ManagementPolicy, r.Resync, "the IAM user", r.deleteUser)
+		},
+		func(ctx context.Context, tm *iamv1.TeamMember) (ctrl.Result, error) {
+			err := r.reconcileMember(ctx, tm)
+			return finish(kindTeamMember, &tm.Status.Conditions, tm.Generation, err, r.Resync, readyMessage(tm))
+		})
 }
 
 func readyMessage(tm *iamv1.TeamMember) string {
