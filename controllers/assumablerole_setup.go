@@ -59,7 +59,7 @@ func (r *AssumableRoleReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurre
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&iamv1.AssumableRole{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletingPredicate()))).
-		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.rolesOfAccount), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.rolesOfAccount), builder.WithPredicates(baselineChanged())).
 		Watches(&iamv1.TeamMember{}, handler.EnqueueRequestsFromMapFunc(r.rolesTrusting), builder.WithPredicates(memberTrustChanged())).
 		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrent}).
 		Named("assumablerole").

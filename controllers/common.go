@@ -51,6 +51,22 @@ func deletingPredicate() predicate.Predicate {
 	}}
 }
 
+// baselineChanged passes AccountBaseline updates that matter to the objects of its
+// account: a spec change, or Ready turning True (its groups now exist), so members
+// waiting for a group are woken at once rather than at their next retry.
+func baselineChanged() predicate.Predicate {
+	return predicate.Or(predicate.GenerationChangedPredicate{}, predicate.Funcs{
+		CreateFunc: func(event.CreateEvent) bool { return true },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			o, ok1 := e.ObjectOld.(*iamv1.AccountBaseline)
+			n, ok2 := e.ObjectNew.(*iamv1.AccountBaseline)
+			return ok1 && ok2 && conditions.IsReady(o.Status.Conditions, o.Generation) != conditions.IsReady(n.Status.Conditions, n.Generation)
+		},
+		DeleteFunc:  func(event.DeleteEvent) bool { return false },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+	})
+}
+
 func cutNamespacedName(s string) (namespace, name string, ok bool) {
 	return strings.Cut(s, "/")
 }

@@ -271,7 +271,7 @@ func (r *TeamMemberReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent 
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&iamv1.TeamMember{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletingPredicate()))).
-		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.membersOfAccount), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.membersOfAccount), builder.WithPredicates(baselineChanged())).
 		Watches(&iamv1.AssumableRole{}, handler.EnqueueRequestsFromMapFunc(trustedMembersOf)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrent}).
 		Named("teammember").
