@@ -112,7 +112,10 @@ func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.Te
 	observe := tm.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve
 	if observe {
 		r.reportObserved(tm, observed, userInfo, changes)
-		return nil
+		if !observed.Exists {
+			return nil
+		}
+		return r.observeMFA(ctx, tm, users, desired.Name)
 	}
 	for _, ch := range changes {
 		info, err := users.Apply(ctx, desired.Name, ch)

@@ -60,7 +60,10 @@ func (c *memberCredentials) console(ctx context.Context, enabled, exists bool) e
 	resetAsked := c.tm.Annotations[ResetPasswordAnnotation] == "true"
 	if exists && !resetAsked {
 		if secret == nil {
-			// The profile exists but its Secret is gone: say so, change nothing.
+			// The profile exists but its Secret is gone: say so once, change nothing.
+			if c.tm.Status.ConsoleSecretName == "" {
+				return nil
+			}
 			c.tm.Status.ConsoleSecretName = ""
 			c.r.Recorder.Eventf(c.tm, nil, corev1.EventTypeWarning, "ConsoleSecretMissing", "Observe",
 				"Secret %s with the initial password is missing; annotate %s=true to issue a new password", name, ResetPasswordAnnotation)

@@ -163,8 +163,9 @@ func (u *Users) SetLoginProfile(ctx context.Context, name, password string, exis
 	return scrub(err, "CreateLoginProfile")
 }
 
-// scrub keeps the AWS error class but drops request details, so nothing a request
-// carried can reach a log or condition through the error text.
+// scrub names the operation that failed. The SDK's error text carries the operation,
+// HTTP status, request ID and AWS's message, never the request's parameters, so a
+// password or key cannot reach a log or condition through it.
 func scrub(err error, op string) error {
 	if err == nil {
 		return nil
