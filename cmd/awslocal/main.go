@@ -41,6 +41,7 @@ func run(args []string) error {
 	throttle := fs.Float64("throttle-rate", 0, "fraction of calls answered with Throttling (0..1)")
 	failure := fs.Float64("failure-rate", 0, "fraction of calls answered with ServiceFailure (0..1)")
 	latency := fs.Duration("latency", 0, "latency added to every call, e.g. 20ms")
+	propagation := fs.Duration("principal-propagation", 0, "how long a new user or role is an invalid principal in trust policies (IAM's eventual consistency), e.g. 5s")
 	seed := fs.Int64("seed", 1, "seed for fault injection, so a run can be repeated")
 	var extra accountList
 	fs.Var(&extra, "account", "extra account as id:accessKeyID:secretAccessKey (repeatable)")
@@ -53,7 +54,7 @@ func run(args []string) error {
 
 	srv := awslocal.New(awslocal.Options{
 		AccountID: *accountID, AccessKeyID: *accessKey, SecretAccessKey: *secretKey, Region: *region,
-		Faults: awslocal.Faults{Seed: *seed, ThrottleRate: *throttle, FailureRate: *failure, Latency: *latency},
+		Faults: awslocal.Faults{Seed: *seed, ThrottleRate: *throttle, FailureRate: *failure, Latency: *latency, PrincipalPropagation: *propagation},
 	})
 	for _, a := range extra {
 		parts := strings.SplitN(a, ":", 3)

@@ -14,6 +14,10 @@ type Faults struct {
 	ThrottleRate float64       `json:"throttleRate"` // fraction answered Throttling / ThrottlingException (400)
 	FailureRate  float64       `json:"failureRate"`  // fraction answered ServiceFailure / InternalErrorException (500)
 	Latency      time.Duration `json:"latency"`      // added to every call
+	// PrincipalPropagation mimics IAM's eventual consistency: a user or role younger
+	// than this is not yet a valid principal in a trust policy ("Invalid principal
+	// in policy"), as happens in AWS for a few seconds after it is created.
+	PrincipalPropagation time.Duration `json:"principalPropagation"`
 }
 
 type faultKind int
@@ -64,4 +68,11 @@ func (fi *faultInjector) next() (faultKind, time.Duration) {
 		return faultFailure, fi.cfg.Latency
 	}
 	return faultNone, fi.cfg.Latency
+}
+
+// principalPropagation is the configured delay before a new principal is usable.
+func (fi *faultInjector) principalPropagation() time.Duration {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.cfg.PrincipalPropagation
 }

@@ -3,6 +3,7 @@ package awslocal
 import (
 	"regexp"
 	"strings"
+	"time"
 )
 
 type roleLastUsedXML struct {
@@ -99,6 +100,12 @@ var (
 	iamARNPattern    = regexp.MustCompile(`^arn:aws:(iam|sts)::(\d{12}):(root|user/.+|role/.+|assumed-role/[^/]+/[^/]+|federated-user/.+)$`)
 )
 
+// propagated reports whether a principal created at t is visible to policy
+// validation yet (see Faults.PrincipalPropagation).
+func (s *Server) propagated(t time.Time) bool {
+	return s.now().Sub(t) >= s.faults.principalPropagation()
+}
+
 // principalExists reports whether an AWS principal may appear in a policy.
 // Users and roles must exist when their account is known to the emulator;
 // the emulator cannot judge accounts it does not serve.
@@ -122,13 +129,13 @@ func (s *Server) principalExists(p string) bool {
 	case strings.HasPrefix(resource, "user/"):
 		for _, u := range a.users {
 			if a.userARN(u) == p {
-				return true
+				return s.propagated(u.created)
 			}
 		}
 	case strings.HasPrefix(resource, "role/"):
 		for _, r := range a.roles {
 			if a.roleARN(r) == p {
-				return true
+				return s.propagated(r.created)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package awslocal
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -139,4 +140,24 @@ func TestTrustPrincipalRewrittenToUniqueIDOnDelete(t *testing.T) {
 	if decodeDoc(t, *got.Role.AssumeRolePolicyDocument) != want {
 		t.Fatal("trust changed after recreating the user")
 	}
+}
+
+// TestNewPrincipalPropagates: with PrincipalPropagation set, a user created a moment
+// ago is an invalid principal, as in AWS, and a valid one once the delay has passed.
+func TestNewPrincipalPropagates(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	clock := &now
+	e := startServer(t, Options{Now: func() time.Time { return *clock }, Faults: Faults{PrincipalPropagation: 5 * time.Second}})
+	u, err := e.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("fresh")})
+	must(t, err)
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + *u.User.Arn + `"},"Action":"sts:AssumeRole"}]}`
+	_, err = e.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(doc)})
+	wantError(t, err, "MalformedPolicyDocument", 400)
+	if !strings.Contains(err.Error(), "Invalid principal in policy") {
+		t.Fatalf("message: %v", err)
+	}
+	later := now.Add(5 * time.Second)
+	clock = &later
+	_, err = e.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(doc)})
+	must(t, err)
 }
