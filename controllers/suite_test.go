@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -122,29 +123,21 @@ func otherAccount(i int) string { return fmt.Sprintf("21098765432%d", i) }
 
 // captureWriter collects the manager's log output for the no-secrets test.
 type captureWriter struct {
-	mu  chan struct{}
+	mu  sync.Mutex
 	buf strings.Builder
 }
 
 func (w *captureWriter) Write(p []byte) (int, error) {
-	w.lock()
-	defer w.unlock()
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	return w.buf.Write(p)
 }
 
 func (w *captureWriter) String() string {
-	w.lock()
-	defer w.unlock()
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	return w.buf.String()
 }
-
-func (w *captureWriter) lock() {
-	if w.mu == nil {
-		w.mu = make(chan struct{}, 1)
-	}
-	w.mu <- struct{}{}
-}
-func (w *captureWriter) unlock() { <-w.mu }
 
 // newNamespace makes a fresh namespace so tests do not see each other's objects.
 func newNamespace(t *testing.T) string {
