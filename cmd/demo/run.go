@@ -14,11 +14,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/klog/v2"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
@@ -70,9 +68,8 @@ func run(ctx context.Context, opts options) (err error) {
 	if opts.verbose {
 		logOut = io.MultiWriter(logFile, os.Stderr)
 	}
-	logger := zap.New(zap.WriteTo(logOut), zap.UseDevMode(true))
-	ctrl.SetLogger(logger)
-	klog.SetLogger(logger) // client-go's warnings and errors, same place
+	operatorLog.set(logOut)
+	defer operatorLog.set(io.Discard)
 	defer func() {
 		if err != nil && !errors.Is(err, context.Canceled) {
 			printLogTail(opts.out, logPath, 25)

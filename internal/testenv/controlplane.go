@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -17,6 +18,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+)
+
+var (
+	schemeOnce sync.Once
+	schemeErr  error
 )
 
 // ControlPlane is a running kube-apiserver and etcd with the CRDs installed.
@@ -45,8 +51,12 @@ func StartControlPlane() (*ControlPlane, error) {
 			return nil, fmt.Errorf("%s not found in KUBEBUILDER_ASSETS=%s: run `make envtest`", bin, assets)
 		}
 	}
-	if err := iamv1.AddToScheme(scheme.Scheme); err != nil {
-		return nil, err
+	// The project's kinds join client-go's global scheme once per process: a second
+	// control plane in the same process (the demo's tests) must not write to a scheme
+	// the first one's clients are still reading.
+	schemeOnce.Do(func() { schemeErr = iamv1.AddToScheme(scheme.Scheme) })
+	if schemeErr != nil {
+		return nil, schemeErr
 	}
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
