@@ -18,7 +18,11 @@ package policy
 //     and an MFA code for MFA-authenticated session credentials.
 //   - Resources use ${aws:username} so one policy serves every user and each
 //     can manage only their own password and devices (hence Version
-//     2012-10-17: under 2008-10-17 the variable would be literal text).
+//     2012-10-17: under 2008-10-17 the variable would be literal text). A user
+//     with a path (TeamMember spec.path, such as /engineering/) has the ARN
+//     user/engineering/alice, which user/${aws:username} does not match, so
+//     user/*/${aws:username} is listed too; user names are unique in an account
+//     whatever the path, so the wildcard cannot reach anyone else.
 //   - iam:CreateVirtualMFADevice is allowed on mfa/* rather than
 //     mfa/${aws:username}: the console names devices freely and a user may
 //     register several, so a name-scoped resource would break enrolment.
@@ -28,7 +32,7 @@ package policy
 // An empty partition means "aws".
 func MFAEnforcement(partition string) *Document {
 	p := partitionOr(partition)
-	self := "arn:" + p + ":iam::*:user/${aws:username}"
+	self := StringList{"arn:" + p + ":iam::*:user/${aws:username}", "arn:" + p + ":iam::*:user/*/${aws:username}"}
 	mfaDevices := "arn:" + p + ":iam::*:mfa/*"
 	return &Document{
 		Version: Version2012,
@@ -43,7 +47,7 @@ func MFAEnforcement(partition string) *Document {
 				Sid:      "AllowManageOwnPassword",
 				Effect:   Allow,
 				Action:   StringList{"iam:ChangePassword", "iam:GetLoginProfile", "iam:GetUser"},
-				Resource: StringList{self},
+				Resource: self,
 			},
 			{
 				Sid:      "AllowCreateOwnVirtualMFADevice",
@@ -55,13 +59,13 @@ func MFAEnforcement(partition string) *Document {
 				Sid:      "AllowManageOwnUserMFA",
 				Effect:   Allow,
 				Action:   StringList{"iam:EnableMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice"},
-				Resource: StringList{self},
+				Resource: self,
 			},
 			{
 				Sid:       "AllowDeactivateOwnMFAOnlyWithMFA",
 				Effect:    Allow,
 				Action:    StringList{"iam:DeactivateMFADevice"},
-				Resource:  StringList{self},
+				Resource:  self,
 				Condition: Condition{"Bool": {"aws:MultiFactorAuthPresent": {"true"}}},
 			},
 			{
