@@ -22,16 +22,8 @@ func NewAccount(c *Clients) *Account { return &Account{iam: c.IAM} }
 
 // Aliases lists the account's aliases (IAM allows one).
 func (a *Account) Aliases(ctx context.Context) ([]string, error) {
-	var out []string
-	p := iam.NewListAccountAliasesPaginator(a.iam, &iam.ListAccountAliasesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.AccountAliases...)
-	}
-	return out, nil
+	return allPages(ctx, iam.NewListAccountAliasesPaginator(a.iam, &iam.ListAccountAliasesInput{}),
+		func(o *iam.ListAccountAliasesOutput) []string { return o.AccountAliases })
 }
 
 // CreateAlias sets the account alias.

@@ -53,32 +53,15 @@ func (g *Groups) Observe(ctx context.Context, name string) (plan.GroupObserved, 
 }
 
 func (g *Groups) attached(ctx context.Context, name string) ([]string, error) {
-	var out []string
-	p := iam.NewListAttachedGroupPoliciesPaginator(g.iam, &iam.ListAttachedGroupPoliciesInput{GroupName: &name})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, ap := range page.AttachedPolicies {
-			out = append(out, awssdk.ToString(ap.PolicyArn))
-		}
-	}
+	out, err := allPages(ctx, iam.NewListAttachedGroupPoliciesPaginator(g.iam, &iam.ListAttachedGroupPoliciesInput{GroupName: &name}),
+		func(o *iam.ListAttachedGroupPoliciesOutput) []string { return policyARNs(o.AttachedPolicies) })
 	slices.Sort(out)
-	return out, nil
+	return out, err
 }
 
 func (g *Groups) inlineNames(ctx context.Context, name string) ([]string, error) {
-	var out []string
-	p := iam.NewListGroupPoliciesPaginator(g.iam, &iam.ListGroupPoliciesInput{GroupName: &name})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.PolicyNames...)
-	}
-	return out, nil
+	return allPages(ctx, iam.NewListGroupPoliciesPaginator(g.iam, &iam.ListGroupPoliciesInput{GroupName: &name}),
+		func(o *iam.ListGroupPoliciesOutput) []string { return o.PolicyNames })
 }
 
 // Apply makes one planned group change.

@@ -66,32 +66,15 @@ func (r *Roles) Observe(ctx context.Context, name string) (plan.RoleObserved, *R
 }
 
 func (r *Roles) attached(ctx context.Context, name string) ([]string, error) {
-	var out []string
-	p := iam.NewListAttachedRolePoliciesPaginator(r.iam, &iam.ListAttachedRolePoliciesInput{RoleName: &name})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range page.AttachedPolicies {
-			out = append(out, awssdk.ToString(a.PolicyArn))
-		}
-	}
+	out, err := allPages(ctx, iam.NewListAttachedRolePoliciesPaginator(r.iam, &iam.ListAttachedRolePoliciesInput{RoleName: &name}),
+		func(o *iam.ListAttachedRolePoliciesOutput) []string { return policyARNs(o.AttachedPolicies) })
 	slices.Sort(out)
-	return out, nil
+	return out, err
 }
 
 func (r *Roles) inlineNames(ctx context.Context, name string) ([]string, error) {
-	var out []string
-	p := iam.NewListRolePoliciesPaginator(r.iam, &iam.ListRolePoliciesInput{RoleName: &name})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.PolicyNames...)
-	}
-	return out, nil
+	return allPages(ctx, iam.NewListRolePoliciesPaginator(r.iam, &iam.ListRolePoliciesInput{RoleName: &name}),
+		func(o *iam.ListRolePoliciesOutput) []string { return o.PolicyNames })
 }
 
 // PolicyExists reports whether a managed policy can be attached, so a missing

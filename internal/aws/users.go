@@ -66,32 +66,21 @@ func (u *Users) Observe(ctx context.Context, name string, inlineNames []string) 
 }
 
 func (u *Users) groups(ctx context.Context, name string) ([]string, error) {
-	var out []string
-	p := iam.NewListGroupsForUserPaginator(u.iam, &iam.ListGroupsForUserInput{UserName: &name})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range page.Groups {
-			out = append(out, awssdk.ToString(g.GroupName))
-		}
-	}
+	out, err := allPages(ctx, iam.NewListGroupsForUserPaginator(u.iam, &iam.ListGroupsForUserInput{UserName: &name}),
+		func(o *iam.ListGroupsForUserOutput) []string {
+			names := make([]string, 0, len(o.Groups))
+			for _, g := range o.Groups {
+				names = append(names, awssdk.ToString(g.GroupName))
+			}
+			return names
+		})
 	slices.Sort(out)
-	return out, nil
+	return out, err
 }
 
 func (u *Users) inlinePolicyNames(ctx context.Context, name string) ([]string, error) {
-	var out []string
-	p := iam.NewListUserPoliciesPaginator(u.iam, &iam.ListUserPoliciesInput{UserName: &name})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.PolicyNames...)
-	}
-	return out, nil
+	return allPages(ctx, iam.NewListUserPoliciesPaginator(u.iam, &iam.ListUserPoliciesInput{UserName: &name}),
+		func(o *iam.ListUserPoliciesOutput) []string { return o.PolicyNames })
 }
 
 func (u *Users) hasLoginProfile(ctx context.Context, name string) (bool, error) {
@@ -175,18 +164,14 @@ func scrub(err error, op string) error {
 
 // AccessKeys lists the user's keys.
 func (u *Users) AccessKeys(ctx context.Context, name string) ([]plan.AccessKey, error) {
-	var out []plan.AccessKey
-	p := iam.NewListAccessKeysPaginator(u.iam, &iam.ListAccessKeysInput{UserName: &name})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range page.AccessKeyMetadata {
-			out = append(out, plan.AccessKey{ID: awssdk.ToString(k.AccessKeyId), Created: awssdk.ToTime(k.CreateDate), Active: k.Status == iamtypes.StatusTypeActive})
-		}
-	}
-	return out, nil
+	return allPages(ctx, iam.NewListAccessKeysPaginator(u.iam, &iam.ListAccessKeysInput{UserName: &name}),
+		func(o *iam.ListAccessKeysOutput) []plan.AccessKey {
+			keys := make([]plan.AccessKey, 0, len(o.AccessKeyMetadata))
+			for _, k := range o.AccessKeyMetadata {
+				keys = append(keys, plan.AccessKey{ID: awssdk.ToString(k.AccessKeyId), Created: awssdk.ToTime(k.CreateDate), Active: k.Status == iamtypes.StatusTypeActive})
+			}
+			return keys
+		})
 }
 
 // NewAccessKey is a freshly created key. Secret is shown once by AWS and goes
