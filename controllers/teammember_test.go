@@ -160,6 +160,7 @@ func assertSteadyState(t *testing.T, userName string) {
 		return nil
 	})
 	quiesce(t, 300*time.Millisecond)
+	t.Logf("calls in the steady-state window (two member resyncs, plus other objects'): %v", awsSrv.Calls().Since(before).Summary())
 	if m := awsSrv.Calls().Since(before).Mutating(); len(m) > 0 {
 		t.Fatalf("steady-state reconcile made %d mutating calls: %v", len(m), m.Summary())
 	}
