@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -43,7 +44,11 @@ const (
 )
 
 var (
-	k8s     client.Client
+	restCfg     *rest.Config
+	awsProvider *awsx.Provider
+	k8s         client.Client
+	// cached is the manager's client (the cache with the controllers' field indexes).
+	cached  client.Client
 	awsSrv  *awslocal.Server
 	awsURL  string
 	logSink = &captureWriter{}
@@ -83,11 +88,13 @@ func run(m *testing.M) int {
 	ctrl.SetLogger(zap.New(zap.WriteTo(logSink), zap.UseDevMode(true)))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	restCfg = cp.Config
 	provider, err := awsx.NewProvider(ctx, awsx.ProviderOptions{MaxBackoff: 100 * time.Millisecond, IdentityTTL: time.Hour})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	awsProvider = provider
 	mgr, err := ctrl.NewManager(cp.Config, ctrl.Options{
 		Scheme:                 scheme.Scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
@@ -102,6 +109,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	k8s = mgr.GetClient()
+	cached = mgr.GetClient()
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
 	if !mgr.GetCache().WaitForCacheSync(ctx) {
@@ -140,7 +148,7 @@ func (w *captureWriter) String() string {
 }
 
 // newNamespace makes a fresh namespace so tests do not see each other's objects.
-func newNamespace(t *testing.T) string {
+func newNamespace(t testing.TB) string {
 	t.Helper()
 	name := fmt.Sprintf("test-%d", nsSeq.Add(1))
 	if err := k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}); err != nil {
@@ -210,7 +218,7 @@ func waitCondition(t testing.TB, obj client.Object, conds func() []metav1.Condit
 
 // baseline applies an AccountBaseline for an account (the default local account
 // unless the spec says otherwise).
-func baseline(t *testing.T, name string, mutate func(*iamv1.AccountBaseline)) *iamv1.AccountBaseline {
+func baseline(t testing.TB, name string, mutate func(*iamv1.AccountBaseline)) *iamv1.AccountBaseline {
 	t.Helper()
 	ab := &iamv1.AccountBaseline{
 		ObjectMeta: metav1.ObjectMeta{Name: name},

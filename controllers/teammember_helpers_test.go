@@ -29,7 +29,7 @@ const (
 
 var membersBaselineOnce sync.Once
 
-func ensureMembersBaseline(t *testing.T) {
+func ensureMembersBaseline(t testing.TB) {
 	t.Helper()
 	membersBaselineOnce.Do(func() {
 		baseline(t, membersBaseline, func(ab *iamv1.AccountBaseline) {
@@ -41,7 +41,7 @@ func ensureMembersBaseline(t *testing.T) {
 }
 
 // waitForGroups waits until the AccountBaseline controller has made the groups.
-func waitForGroups(t *testing.T, names ...string) {
+func waitForGroups(t testing.TB, names ...string) {
 	t.Helper()
 	c := iamClient(t)
 	eventually(t, 60*time.Second, func() error {
@@ -65,7 +65,7 @@ func member(ns, name string, mutate func(*iamv1.TeamMember)) *iamv1.TeamMember {
 	return tm
 }
 
-func createMember(t *testing.T, tm *iamv1.TeamMember) *iamv1.TeamMember {
+func createMember(t testing.TB, tm *iamv1.TeamMember) *iamv1.TeamMember {
 	t.Helper()
 	if err := k8s.Create(context.Background(), tm); err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func tmConds(tm *iamv1.TeamMember) func() []metav1.Condition {
 	return func() []metav1.Condition { return tm.Status.Conditions }
 }
 
-func waitMemberReady(t *testing.T, tm *iamv1.TeamMember) {
+func waitMemberReady(t testing.TB, tm *iamv1.TeamMember) {
 	t.Helper()
 	waitCondition(t, tm, tmConds(tm), iamv1.ConditionReady, metav1.ConditionTrue, 60*time.Second)
 }
@@ -93,7 +93,7 @@ func updateMember(t *testing.T, tm *iamv1.TeamMember, mutate func(*iamv1.TeamMem
 	})
 }
 
-func deleteAndWaitGone(t *testing.T, obj client.Object) {
+func deleteAndWaitGone(t testing.TB, obj client.Object) {
 	t.Helper()
 	if err := k8s.Delete(context.Background(), obj); client.IgnoreNotFound(err) != nil {
 		t.Fatal(err)
