@@ -31,6 +31,7 @@ const (
 	AssumeRolePolicyName = "iam-baseline-assume-roles"
 
 	kindTeamMember    = "TeamMember"
+	groupWait         = 5 * time.Second
 	indexAccountRef   = "spec.accountRef"
 	indexTrustedUsers = "status.trustedMembers"
 )
@@ -120,7 +121,9 @@ func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.Te
 	for _, ch := range changes {
 		info, err := users.Apply(ctx, desired.Name, ch)
 		if ch.Action == "AddUserToGroup" && awsx.IsNotFound(err) {
-			return waiting(iamv1.ReasonProgressing, accountWait, "group %q does not exist in account %s yet: declare it in AccountBaseline %q (spec.groups) or remove it from spec.groups", ch.Target, ab.Spec.AccountID, ab.Name)
+			// Either the group is not there (yet), or IAM has not propagated a user
+			// created a moment ago; both resolve by themselves or by a spec change.
+			return waiting(iamv1.ReasonProgressing, groupWait, "group %q not found in account %s: it must be declared in AccountBaseline %q (spec.groups), or removed from this member's spec.groups", ch.Target, ab.Spec.AccountID, ab.Name)
 		}
 		if err != nil {
 			return err

@@ -46,7 +46,9 @@ type Clients struct {
 type ProviderOptions struct {
 	// Base replaces the SDK's default configuration (tests build one for awslocal).
 	Base *awssdk.Config
-	// MaxAttempts per call, throttling and 5xx included (default 10).
+	// MaxAttempts per call, throttling and 5xx included (default 5). Past that the
+	// reconcile fails and the controller's own rate limiter backs off further, so a
+	// worker is never held for minutes by one throttled call.
 	MaxAttempts int
 	// MaxBackoff between attempts (default 20s, the SDK's).
 	MaxBackoff time.Duration
@@ -74,7 +76,7 @@ type cachedClients struct {
 // NewProvider loads the SDK's default configuration unless opts.Base is set.
 func NewProvider(ctx context.Context, opts ProviderOptions) (*Provider, error) {
 	if opts.MaxAttempts == 0 {
-		opts.MaxAttempts = 10
+		opts.MaxAttempts = 5
 	}
 	if opts.MaxBackoff == 0 {
 		opts.MaxBackoff = 20 * time.Second
