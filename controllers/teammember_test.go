@@ -127,8 +127,15 @@ func TestTeamMemberLifecycle(t *testing.T) {
 		t.Fatal("status.mfaEnrolled is false after enrolment")
 	}
 
-	// Delete: everything IAM requires first (the MFA device included), then the user,
-	// without a DeleteConflict.
+	// And an SSH key for CodeCommit, which IAM also wants gone before DeleteUser.
+	if _, err := iamClient(t).UploadSSHPublicKey(ctx, &iam.UploadSSHPublicKeyInput{
+		UserName: awssdk.String("alice.lifecycle"), SSHPublicKeyBody: awssdk.String("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0 alice@laptop"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Delete: everything IAM requires first (the MFA device and SSH key included),
+	// then the user, without a DeleteConflict.
 	before := awsSrv.Calls()
 	deleteAndWaitGone(t, tm)
 	if _, err := getUser(t, "alice.lifecycle"); !awsx.IsNotFound(err) {
@@ -136,6 +143,9 @@ func TestTeamMemberLifecycle(t *testing.T) {
 	}
 	if n := awsSrv.Calls().Since(before).Count("iam", "DeleteUser"); n == 0 {
 		t.Fatal("no DeleteUser call")
+	}
+	if n := awsSrv.Calls().Since(before).Count("iam", "DeleteSSHPublicKey"); n != 1 {
+		t.Fatalf("DeleteSSHPublicKey called %d times, want 1", n)
 	}
 	if n := awsSrv.Calls().Since(before).Count("iam", "DeleteVirtualMFADevice"); n != 1 {
 		t.Fatalf("DeleteVirtualMFADevice called %d times, want 1", n)

@@ -9,8 +9,9 @@ import (
 )
 
 // Delete removes the user and, first, everything IAM requires to be gone before
-// DeleteUser succeeds: login profile, access keys, MFA devices (deactivated, then
-// virtual ones deleted), group memberships, inline and attached policies. Deletion
+// DeleteUser succeeds: login profile, access keys, SSH public keys, signing
+// certificates, service-specific credentials, MFA devices (deactivated, then virtual
+// ones deleted), group memberships, inline and attached policies. Deletion
 // therefore never ends in DeleteConflict. Each step tolerates what is already gone,
 // so an interrupted deletion resumes where it stopped. It returns the steps taken.
 func (u *Users) Delete(ctx context.Context, name string) ([]string, error) {
@@ -37,6 +38,9 @@ func (u *Users) Delete(ctx context.Context, name string) ([]string, error) {
 		if err := step("DeleteAccessKey "+k.ID, err); err != nil {
 			return done, err
 		}
+	}
+	if err := u.deleteOtherCredentials(ctx, name, step); err != nil {
+		return done, err
 	}
 	mfa := iam.NewListMFADevicesPaginator(u.iam, &iam.ListMFADevicesInput{UserName: &name})
 	for mfa.HasMorePages() {
@@ -105,4 +109,59 @@ func (u *Users) Tags(ctx context.Context, name string) (map[string]string, bool,
 		return nil, false, err
 	}
 	return tagMap(out.User.Tags), true, nil
+}
+
+// deleteOtherCredentials removes the credentials a person may have added by hand
+// (SSH keys for CodeCommit, signing certificates, service-specific credentials),
+// each of which would otherwise make DeleteUser answer DeleteConflict.
+func (u *Users) deleteOtherCredentials(ctx context.Context, name string, step func(string, error) error) error {
+	ssh, err := allPages(ctx, iam.NewListSSHPublicKeysPaginator(u.iam, &iam.ListSSHPublicKeysInput{UserName: &name}),
+		func(o *iam.ListSSHPublicKeysOutput) []string {
+			ids := make([]string, 0, len(o.SSHPublicKeys))
+			for _, k := range o.SSHPublicKeys {
+				ids = append(ids, awssdk.ToString(k.SSHPublicKeyId))
+			}
+			return ids
+		})
+	if err != nil && !IsNotFound(err) {
+		return fmt.Errorf("deleting user %s: ListSSHPublicKeys: %w", name, err)
+	}
+	for _, id := range ssh {
+		_, err := u.iam.DeleteSSHPublicKey(ctx, &iam.DeleteSSHPublicKeyInput{UserName: &name, SSHPublicKeyId: &id})
+		if err := step("DeleteSSHPublicKey "+id, err); err != nil {
+			return err
+		}
+	}
+	certs, err := allPages(ctx, iam.NewListSigningCertificatesPaginator(u.iam, &iam.ListSigningCertificatesInput{UserName: &name}),
+		func(o *iam.ListSigningCertificatesOutput) []string {
+			ids := make([]string, 0, len(o.Certificates))
+			for _, c := range o.Certificates {
+				ids = append(ids, awssdk.ToString(c.CertificateId))
+			}
+			return ids
+		})
+	if err != nil && !IsNotFound(err) {
+		return fmt.Errorf("deleting user %s: ListSigningCertificates: %w", name, err)
+	}
+	for _, id := range certs {
+		_, err := u.iam.DeleteSigningCertificate(ctx, &iam.DeleteSigningCertificateInput{UserName: &name, CertificateId: &id})
+		if err := step("DeleteSigningCertificate "+id, err); err != nil {
+			return err
+		}
+	}
+	// ListServiceSpecificCredentials is not paginated.
+	out, err := u.iam.ListServiceSpecificCredentials(ctx, &iam.ListServiceSpecificCredentialsInput{UserName: &name})
+	if IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("deleting user %s: ListServiceSpecificCredentials: %w", name, err)
+	}
+	for _, c := range out.ServiceSpecificCredentials {
+		_, err := u.iam.DeleteServiceSpecificCredential(ctx, &iam.DeleteServiceSpecificCredentialInput{UserName: &name, ServiceSpecificCredentialId: c.ServiceSpecificCredentialId})
+		if err := step("DeleteServiceSpecificCredential "+awssdk.ToString(c.ServiceSpecificCredentialId), err); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -25,6 +25,14 @@ func iamActions() map[string]actionFunc {
 		"RemoveUserFromGroup": removeUserFromGroup,
 		"ListGroupsForUser":   listGroupsForUser,
 
+		// SSH public keys; signing certificates and service-specific credentials
+		// are listed (always empty) but not modelled.
+		"UploadSSHPublicKey":             uploadSSHPublicKey,
+		"ListSSHPublicKeys":              listSSHPublicKeys,
+		"DeleteSSHPublicKey":             deleteSSHPublicKey,
+		"ListSigningCertificates":        listSigningCertificates,
+		"ListServiceSpecificCredentials": listServiceSpecificCredentials,
+
 		// Login profiles and access keys.
 		"CreateLoginProfile":   createLoginProfile,
 		"GetLoginProfile":      getLoginProfile,

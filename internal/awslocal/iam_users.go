@@ -171,6 +171,8 @@ func deleteUser(c *call) (any, error) {
 		return nil, errDeleteConflict("Cannot delete entity, must delete access keys first.")
 	case len(u.mfa) > 0:
 		return nil, errDeleteConflict("Cannot delete entity, must delete MFA device first.")
+	case len(u.sshKeys) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must delete SSH public keys first.")
 	case len(u.groups) > 0:
 		return nil, errDeleteConflict("Cannot delete entity, must remove users from group first.")
 	case len(u.inline) > 0:

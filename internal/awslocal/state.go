@@ -59,6 +59,7 @@ type user struct {
 	login            *loginProfile
 	keys             []*accessKey
 	mfa              []string // lower-cased serials of enabled devices
+	sshKeys          []*sshKey
 	passwordLastUsed time.Time
 	policyHolder
 }
