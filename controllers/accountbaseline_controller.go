@@ -57,12 +57,7 @@ func (r *AccountBaselineReconciler) now() time.Time {
 }
 
 func (r *AccountBaselineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	l := lifecycle[*iamv1.AccountBaseline]{
-		client: r.Client,
-		status: func(ab *iamv1.AccountBaseline) any { return ab.Status },
-		common: func(ab *iamv1.AccountBaseline) *iamv1.CommonStatus { return &ab.Status.CommonStatus },
-	}
-	return l.reconcile(ctx, req, &iamv1.AccountBaseline{}, r.reconcileDelete, r.converge)
+	return reconcileObject(ctx, r.Client, req, &iamv1.AccountBaseline{}, r.reconcileDelete, r.converge)
 }
 
 func (r *AccountBaselineReconciler) converge(ctx context.Context, ab *iamv1.AccountBaseline) (ctrl.Result, error) {

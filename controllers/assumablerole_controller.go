@@ -35,26 +35,12 @@ type AssumableRoleReconciler struct {
 }
 
 func (r *AssumableRoleReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	l := lifecycle[*iamv1.AssumableRole]{
-		client: r.Client,
-		status: func(ar *iamv1.AssumableRole) any { return ar.Status },
-		common: func(ar *iamv1.AssumableRole) *iamv1.CommonStatus { return &ar.Status.CommonStatus },
-	}
-	return l.reconcile(ctx, req, &iamv1.AssumableRole{},
-		func(ctx context.Context, ar *iamv1.AssumableRole) (ctrl.Result, error) {
-			return l.release(ctx, ar, kindAssumableRole, ar.Spec.DeletionPolicy, ar.Spec.ManagementPolicy, r.Resync, "the IAM role", r.deleteRole)
-		},
-		func(ctx context.Context, ar *iamv1.AssumableRole) (ctrl.Result, error) {
-			err := r.reconcileRole(ctx, ar)
-			return finish(kindAssumableRole, &ar.Status.Conditions, ar.Generation, err, r.Resync, roleReadyMessage(ar))
-		})
-}
-
-func roleReadyMessage(ar *iamv1.AssumableRole) string {
-	if ar.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
-		return "observed IAM role " + ar.Status.RoleName
-	}
-	return "IAM role " + ar.Status.RoleName + " is in sync"
+	return awsObject[*iamv1.AssumableRole]{
+		kind: kindAssumableRole, resync: r.Resync,
+		what:     func(ar *iamv1.AssumableRole) string { return "IAM role " + roleName(ar) },
+		converge: r.reconcileRole,
+		delete:   r.deleteRole,
+	}.reconcile(ctx, r.Client, req, &iamv1.AssumableRole{})
 }
 
 // roleName is spec.roleName or, by default, the object's name.

@@ -14,34 +14,28 @@ import (
 	"github.com/iam-baseline/operator/internal/metrics"
 )
 
-// managedObject is what the three kinds share: conditions in a common status, and the
-// deletion and management policies.
+// managedObject is what the three kinds share: a common status, the whole status for
+// comparison, and the deletion and management policies.
 type managedObject interface {
 	client.Object
-	*iamv1.AccountBaseline | *iamv1.TeamMember | *iamv1.AssumableRole
+	CommonStatusRef() *iamv1.CommonStatus
+	StatusValue() any
+	Policies() (iamv1.DeletionPolicy, iamv1.ManagementPolicy)
 }
 
-// lifecycle is the reconcile skeleton every kind runs: read the object, write its
-// status once at the end (Cluster API's deferred patch), branch to deletion, make sure
-// the finalizer is on before anything is created in AWS, then converge.
-type lifecycle[T managedObject] struct {
-	client client.Client
-	// status returns the parts of obj that patchStatus compares and writes.
-	status func(T) any
-	// common returns obj's shared status, for observedGeneration.
-	common func(T) *iamv1.CommonStatus
-}
-
-func (l lifecycle[T]) reconcile(ctx context.Context, req ctrl.Request, obj T,
+// reconcileObject is the reconcile skeleton every kind runs: read the object, write
+// its status once at the end (Cluster API's deferred patch), branch to deletion, make
+// sure the finalizer is on before anything is created in AWS, then converge.
+func reconcileObject[T managedObject](ctx context.Context, c client.Client, req ctrl.Request, obj T,
 	deleting func(context.Context, T) (ctrl.Result, error),
 	converge func(context.Context, T) (ctrl.Result, error)) (res ctrl.Result, retErr error) {
-	if err := l.client.Get(ctx, req.NamespacedName, obj); err != nil {
+	if err := c.Get(ctx, req.NamespacedName, obj); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	before := obj.DeepCopyObject().(T)
 	defer func() {
-		l.common(obj).ObservedGeneration = obj.GetGeneration()
-		err := patchStatus(ctx, l.client, before, obj, func(o client.Object) any { return l.status(o.(T)) })
+		obj.CommonStatusRef().ObservedGeneration = obj.GetGeneration()
+		err := patchStatus(ctx, c, before, obj, func(o client.Object) any { return o.(T).StatusValue() })
 		if err != nil && retErr == nil {
 			retErr = err
 		}
@@ -51,7 +45,7 @@ func (l lifecycle[T]) reconcile(ctx context.Context, req ctrl.Request, obj T,
 	}
 	if !controllerutil.ContainsFinalizer(obj, Finalizer) {
 		controllerutil.AddFinalizer(obj, Finalizer)
-		if err := l.client.Update(ctx, obj); err != nil {
+		if err := c.Update(ctx, obj); err != nil {
 			return ctrl.Result{}, err
 		}
 		before = obj.DeepCopyObject().(T)
@@ -59,26 +53,55 @@ func (l lifecycle[T]) reconcile(ctx context.Context, req ctrl.Request, obj T,
 	return converge(ctx, obj)
 }
 
-// release is the deletion skeleton of TeamMember and AssumableRole: with
-// deletionPolicy Delete (and Enforce), deleteInAWS must succeed before the finalizer
-// goes, so nothing is left behind; with Retain or Observe, AWS is left as it is.
-func (l lifecycle[T]) release(ctx context.Context, obj T, kind string, deletion iamv1.DeletionPolicy, management iamv1.ManagementPolicy,
-	resync time.Duration, what string, deleteInAWS func(context.Context, T) error) (ctrl.Result, error) {
+// awsObject describes one kind whose AWS resource is a single IAM entity (a user or a
+// role): how to converge it and how to delete it.
+type awsObject[T managedObject] struct {
+	kind   string
+	resync time.Duration
+	// what names the AWS resource in messages ("IAM user alice").
+	what func(T) string
+	// converge makes AWS match the spec (or, under Observe, reports the drift).
+	converge func(context.Context, T) error
+	// delete removes the resource and what IAM requires first.
+	delete func(context.Context, T) error
+}
+
+// reconcile runs the skeleton with the usual ending: conditions and requeue from
+// finish, and deletion through release.
+func (k awsObject[T]) reconcile(ctx context.Context, c client.Client, req ctrl.Request, obj T) (ctrl.Result, error) {
+	return reconcileObject(ctx, c, req, obj,
+		func(ctx context.Context, o T) (ctrl.Result, error) { return k.release(ctx, c, o) },
+		func(ctx context.Context, o T) (ctrl.Result, error) {
+			err := k.converge(ctx, o)
+			_, management := o.Policies()
+			msg := k.what(o) + " is in sync"
+			if management == iamv1.ManagementPolicyObserve {
+				msg = "observed " + k.what(o)
+			}
+			return finish(k.kind, &o.CommonStatusRef().Conditions, o.GetGeneration(), err, k.resync, msg)
+		})
+}
+
+// release is the deletion skeleton: with deletionPolicy Delete (and Enforce), delete
+// must succeed before the finalizer goes, so nothing is left behind; with Retain or
+// Observe, AWS is left as it is.
+func (k awsObject[T]) release(ctx context.Context, c client.Client, obj T) (ctrl.Result, error) {
 	if !controllerutil.ContainsFinalizer(obj, Finalizer) {
 		return ctrl.Result{}, nil
 	}
-	conds := &l.common(obj).Conditions
+	conds := &obj.CommonStatusRef().Conditions
+	deletion, management := obj.Policies()
 	if deletion != iamv1.DeletionPolicyRetain && management != iamv1.ManagementPolicyObserve {
-		conditions.MarkReconciling(conds, obj.GetGeneration(), iamv1.ReasonDeleting, "deleting "+what)
-		if err := deleteInAWS(ctx, obj); err != nil {
-			return finish(kind, conds, obj.GetGeneration(), err, resync, "")
+		conditions.MarkReconciling(conds, obj.GetGeneration(), iamv1.ReasonDeleting, "deleting "+k.what(obj))
+		if err := k.delete(ctx, obj); err != nil {
+			return finish(k.kind, conds, obj.GetGeneration(), err, k.resync, "")
 		}
 	}
 	controllerutil.RemoveFinalizer(obj, Finalizer)
-	if err := l.client.Update(ctx, obj); err != nil {
+	if err := c.Update(ctx, obj); err != nil {
 		return ctrl.Result{}, err
 	}
-	metrics.Reconciles.WithLabelValues(kind, "deleted").Inc()
+	metrics.Reconciles.WithLabelValues(k.kind, "deleted").Inc()
 	return ctrl.Result{}, nil
 }
 

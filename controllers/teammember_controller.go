@@ -48,26 +48,12 @@ type TeamMemberReconciler struct {
 }
 
 func (r *TeamMemberReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	l := lifecycle[*iamv1.TeamMember]{
-		client: r.Client,
-		status: func(tm *iamv1.TeamMember) any { return tm.Status },
-		common: func(tm *iamv1.TeamMember) *iamv1.CommonStatus { return &tm.Status.CommonStatus },
-	}
-	return l.reconcile(ctx, req, &iamv1.TeamMember{},
-		func(ctx context.Context, tm *iamv1.TeamMember) (ctrl.Result, error) {
-			return l.release(ctx, tm, kindTeamMember, tm.Spec.DeletionPolicy, tm.Spec.ManagementPolicy, r.Resync, "the IAM user", r.deleteUser)
-		},
-		func(ctx context.Context, tm *iamv1.TeamMember) (ctrl.Result, error) {
-			err := r.reconcileMember(ctx, tm)
-			return finish(kindTeamMember, &tm.Status.Conditions, tm.Generation, err, r.Resync, readyMessage(tm))
-		})
-}
-
-func readyMessage(tm *iamv1.TeamMember) string {
-	if tm.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
-		return "observed IAM user " + tm.Status.UserName
-	}
-	return "IAM user " + tm.Status.UserName + " is in sync"
+	return awsObject[*iamv1.TeamMember]{
+		kind: kindTeamMember, resync: r.Resync,
+		what:     func(tm *iamv1.TeamMember) string { return "IAM user " + userName(tm) },
+		converge: r.reconcileMember,
+		delete:   r.deleteUser,
+	}.reconcile(ctx, r.Client, req, &iamv1.TeamMember{})
 }
 
 // userName is spec.userName or, by default, the object's name.
