@@ -132,4 +132,14 @@ func (c *call) callerUserName(param string) (string, error) {
 	return "", errValidation("Must specify userName when calling with non-User credentials")
 }
 
+// callerUser is the user named by the UserName parameter, or the calling user
+// when it is omitted, as IAM resolves it.
+func (c *call) callerUser() (*user, error) {
+	name, err := c.callerUserName("UserName")
+	if err != nil {
+		return nil, err
+	}
+	return c.acct.getUser(name)
+}
+
 func isTemporaryKey(id string) bool { return strings.HasPrefix(id, prefixTempKey) }

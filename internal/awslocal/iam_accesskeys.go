@@ -13,11 +13,7 @@ type accessKeyXML struct {
 type createAccessKeyResult struct{ AccessKey accessKeyXML }
 
 func createAccessKey(c *call) (any, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}
@@ -41,11 +37,7 @@ func listAccessKeys(c *call) (any, error) {
 	if c.p.str("UserName") == "" && c.caller.kind == callerRoot {
 		return listAccessKeysResult{AccessKeyMetadata: []accessKeyXML{}}, nil
 	}
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}

@@ -17,11 +17,7 @@ func errNoLoginProfile(name string) error {
 }
 
 func createLoginProfile(c *call) (any, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}
@@ -40,11 +36,7 @@ func createLoginProfile(c *call) (any, error) {
 }
 
 func getLoginProfile(c *call) (any, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +47,7 @@ func getLoginProfile(c *call) (any, error) {
 }
 
 func updateLoginProfile(c *call) (any, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}
@@ -80,11 +68,7 @@ func updateLoginProfile(c *call) (any, error) {
 }
 
 func deleteLoginProfile(c *call) (any, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}

@@ -118,11 +118,7 @@ func enableMFADevice(c *call) (any, error) {
 }
 
 func deactivateMFADevice(c *call) (any, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}
@@ -161,11 +157,7 @@ func listMFADevices(c *call) (any, error) {
 	if c.p.str("UserName") == "" && c.caller.kind == callerRoot {
 		return listMFADevicesResult{MFADevices: []mfaDeviceXML{}}, nil
 	}
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}

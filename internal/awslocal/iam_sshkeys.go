@@ -54,11 +54,7 @@ func uploadSSHPublicKey(c *call) (any, error) {
 }
 
 func listSSHPublicKeys(c *call) (any, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}

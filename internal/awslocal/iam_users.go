@@ -82,11 +82,7 @@ func getUser(c *call) (any, error) {
 	if c.p.str("UserName") == "" && c.caller.kind == callerRoot {
 		return userResult{userXML{UserId: c.acct.id, Arn: c.caller.arn(), CreateDate: awsTime(c.acct.created)}}, nil
 	}
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, err
 	}
