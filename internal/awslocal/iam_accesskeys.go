@@ -54,11 +54,7 @@ func listAccessKeys(c *call) (any, error) {
 
 // userKey finds an access key of the named (or calling) user.
 func (c *call) userKey() (*user, *accessKey, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := c.acct.getUser(name)
+	u, err := c.callerUser()
 	if err != nil {
 		return nil, nil, err
 	}

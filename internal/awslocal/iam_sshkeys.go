@@ -91,11 +91,7 @@ type listSigningCertificatesResult struct {
 
 // listSigningCertificates: not modelled, so always empty for an existing user.
 func listSigningCertificates(c *call) (any, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := c.acct.getUser(name); err != nil {
+	if _, err := c.callerUser(); err != nil {
 		return nil, err
 	}
 	return listSigningCertificatesResult{Certificates: []struct{}{}}, nil
@@ -107,11 +103,7 @@ type listServiceSpecificCredentialsResult struct {
 
 // listServiceSpecificCredentials: not modelled, so always empty for an existing user.
 func listServiceSpecificCredentials(c *call) (any, error) {
-	name, err := c.callerUserName("UserName")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := c.acct.getUser(name); err != nil {
+	if _, err := c.callerUser(); err != nil {
 		return nil, err
 	}
 	return listServiceSpecificCredentialsResult{ServiceSpecificCredentials: []struct{}{}}, nil
