@@ -41,15 +41,13 @@ func listAccessKeys(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, info, err := paginate(c, u.keys)
+	items, info, err := paginateAs(c, u.keys, func(k *accessKey) accessKeyXML {
+		return accessKeyXML{UserName: u.name, AccessKeyId: k.id, Status: k.status, CreateDate: awsTime(k.created)}
+	})
 	if err != nil {
 		return nil, err
 	}
-	res := listAccessKeysResult{UserName: u.name, AccessKeyMetadata: []accessKeyXML{}, pageInfo: info}
-	for _, k := range page {
-		res.AccessKeyMetadata = append(res.AccessKeyMetadata, accessKeyXML{UserName: u.name, AccessKeyId: k.id, Status: k.status, CreateDate: awsTime(k.created)})
-	}
-	return res, nil
+	return listAccessKeysResult{UserName: u.name, AccessKeyMetadata: items, pageInfo: info}, nil
 }
 
 // userKey finds an access key of the named (or calling) user.

@@ -45,15 +45,11 @@ func getGroup(c *call) (any, error) {
 	for _, m := range g.members {
 		members = append(members, c.acct.users[m])
 	}
-	page, info, err := paginate(c, members)
+	items, info, err := paginateAs(c, members, func(u *user) userXML { return c.acct.userXML(u, false) })
 	if err != nil {
 		return nil, err
 	}
-	res := getGroupResult{Group: c.acct.groupXML(g), Users: []userXML{}, pageInfo: info}
-	for _, u := range page {
-		res.Users = append(res.Users, c.acct.userXML(u, false))
-	}
-	return res, nil
+	return getGroupResult{Group: c.acct.groupXML(g), Users: items, pageInfo: info}, nil
 }
 
 type listGroupsResult struct {
@@ -62,15 +58,11 @@ type listGroupsResult struct {
 }
 
 func (c *call) groupsPage(groups []*group) (any, error) {
-	page, info, err := paginate(c, groups)
+	items, info, err := paginateAs(c, groups, func(g *group) groupXML { return c.acct.groupXML(g) })
 	if err != nil {
 		return nil, err
 	}
-	res := listGroupsResult{Groups: []groupXML{}, pageInfo: info}
-	for _, g := range page {
-		res.Groups = append(res.Groups, c.acct.groupXML(g))
-	}
-	return res, nil
+	return listGroupsResult{Groups: items, pageInfo: info}, nil
 }
 
 func listGroups(c *call) (any, error) {

@@ -193,15 +193,11 @@ func listPolicies(c *call) (any, error) {
 		}
 		all = attached
 	}
-	page, info, err := paginate(c, all)
+	items, info, err := paginateAs(c, all, func(p *managedPolicy) policyXML { return c.policyXML(p, false) })
 	if err != nil {
 		return nil, err
 	}
-	res := listPoliciesResult{Policies: []policyXML{}, pageInfo: info}
-	for _, p := range page {
-		res.Policies = append(res.Policies, c.policyXML(p, false))
-	}
-	return res, nil
+	return listPoliciesResult{Policies: items, pageInfo: info}, nil
 }
 
 func deletePolicy(c *call) (any, error) {
@@ -288,15 +284,13 @@ func listPolicyVersions(c *call) (any, error) {
 	for i, j := 0, len(versions)-1; i < j; i, j = i+1, j-1 {
 		versions[i], versions[j] = versions[j], versions[i]
 	}
-	page, info, err := paginate(c, versions)
+	items, info, err := paginateAs(c, versions, func(v *policyVersion) policyVersionXML {
+		return policyVersionXML{VersionId: v.id, IsDefaultVersion: v.id == p.defaultVersion, CreateDate: awsTime(v.created)}
+	})
 	if err != nil {
 		return nil, err
 	}
-	res := listPolicyVersionsResult{Versions: []policyVersionXML{}, pageInfo: info}
-	for _, v := range page {
-		res.Versions = append(res.Versions, policyVersionXML{VersionId: v.id, IsDefaultVersion: v.id == p.defaultVersion, CreateDate: awsTime(v.created)})
-	}
-	return res, nil
+	return listPolicyVersionsResult{Versions: items, pageInfo: info}, nil
 }
 
 func deletePolicyVersion(c *call) (any, error) {

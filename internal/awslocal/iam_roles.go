@@ -204,15 +204,11 @@ func listRoles(c *call) (any, error) {
 		return nil, err
 	}
 	roles := filterPath(sortedValues(c.acct.roles), prefix, func(r *role) string { return r.path })
-	page, info, err := paginate(c, roles)
+	items, info, err := paginateAs(c, roles, func(r *role) roleXML { return c.acct.roleXML(r, false) })
 	if err != nil {
 		return nil, err
 	}
-	res := listRolesResult{Roles: []roleXML{}, pageInfo: info}
-	for _, r := range page {
-		res.Roles = append(res.Roles, c.acct.roleXML(r, false))
-	}
-	return res, nil
+	return listRolesResult{Roles: items, pageInfo: info}, nil
 }
 
 func updateRole(c *call) (any, error) {

@@ -58,15 +58,11 @@ func listSSHPublicKeys(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, info, err := paginate(c, u.sshKeys)
+	items, info, err := paginateAs(c, u.sshKeys, func(k *sshKey) sshKeyXML { return k.xml(u.name, false) })
 	if err != nil {
 		return nil, err
 	}
-	res := listSSHKeysResult{SSHPublicKeys: []sshKeyXML{}, pageInfo: info}
-	for _, k := range page {
-		res.SSHPublicKeys = append(res.SSHPublicKeys, k.xml(u.name, false))
-	}
-	return res, nil
+	return listSSHKeysResult{SSHPublicKeys: items, pageInfo: info}, nil
 }
 
 func deleteSSHPublicKey(c *call) (any, error) {

@@ -100,15 +100,11 @@ func listUsers(c *call) (any, error) {
 		return nil, err
 	}
 	users := filterPath(sortedValues(c.acct.users), prefix, func(u *user) string { return u.path })
-	page, info, err := paginate(c, users)
+	items, info, err := paginateAs(c, users, func(u *user) userXML { return c.acct.userXML(u, false) })
 	if err != nil {
 		return nil, err
 	}
-	res := listUsersResult{Users: []userXML{}, pageInfo: info}
-	for _, u := range page {
-		res.Users = append(res.Users, c.acct.userXML(u, false))
-	}
-	return res, nil
+	return listUsersResult{Users: items, pageInfo: info}, nil
 }
 
 func updateUser(c *call) (any, error) {

@@ -39,6 +39,20 @@ func paginate[T any](c *call, items []T) ([]T, pageInfo, error) {
 	return page, pageInfo{}, nil
 }
 
+// paginateAs pages items and renders each one, always as a non-nil slice so an
+// empty page encodes as an empty list, as IAM sends it.
+func paginateAs[T, X any](c *call, items []T, render func(T) X) ([]X, pageInfo, error) {
+	page, info, err := paginate(c, items)
+	if err != nil {
+		return nil, pageInfo{}, err
+	}
+	out := make([]X, 0, len(page))
+	for _, it := range page {
+		out = append(out, render(it))
+	}
+	return out, info, nil
+}
+
 func encodeMarker(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("awslocal:" + strconv.Itoa(offset)))
 }
