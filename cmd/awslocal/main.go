@@ -42,6 +42,10 @@ func run(args []string) error {
 	failure := fs.Float64("failure-rate", 0, "fraction of calls answered with ServiceFailure (0..1)")
 	latency := fs.Duration("latency", 0, "latency added to every call, e.g. 20ms")
 	propagation := fs.Duration("principal-propagation", 0, "how long a new user or role is an invalid principal in trust policies (IAM's eventual consistency), e.g. 5s")
+	mutRate := fs.Float64("mutating-rate", 0, "mutating calls allowed per second, account and service before Throttling (0: no limit)")
+	mutBurst := fs.Int("mutating-burst", 0, "burst of mutating calls (default: the rate)")
+	readRate := fs.Float64("read-rate", 0, "read calls allowed per second, account and service before Throttling (0: no limit)")
+	readBurst := fs.Int("read-burst", 0, "burst of read calls (default: the rate)")
 	seed := fs.Int64("seed", 1, "seed for fault injection, so a run can be repeated")
 	var extra accountList
 	fs.Var(&extra, "account", "extra account as id:accessKeyID:secretAccessKey (repeatable)")
@@ -51,10 +55,14 @@ func run(args []string) error {
 	if *throttle < 0 || *failure < 0 || *throttle+*failure > 1 {
 		return fmt.Errorf("throttle-rate and failure-rate must be >= 0 and sum to at most 1")
 	}
+	if *mutRate < 0 || *readRate < 0 || *mutBurst < 0 || *readBurst < 0 {
+		return fmt.Errorf("rates and bursts must be >= 0")
+	}
 
 	srv := awslocal.New(awslocal.Options{
 		AccountID: *accountID, AccessKeyID: *accessKey, SecretAccessKey: *secretKey, Region: *region,
-		Faults: awslocal.Faults{Seed: *seed, ThrottleRate: *throttle, FailureRate: *failure, Latency: *latency, PrincipalPropagation: *propagation},
+		Faults: awslocal.Faults{Seed: *seed, ThrottleRate: *throttle, FailureRate: *failure, Latency: *latency, PrincipalPropagation: *propagation,
+			RateLimits: awslocal.RateLimits{MutatingRate: *mutRate, MutatingBurst: *mutBurst, ReadRate: *readRate, ReadBurst: *readBurst}},
 	})
 	for _, a := range extra {
 		parts := strings.SplitN(a, ":", 3)

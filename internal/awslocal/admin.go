@@ -2,6 +2,7 @@ package awslocal
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -13,7 +14,8 @@ import (
 //	DELETE /_awslocal/calls   clear the call log
 //	POST   /_awslocal/reset   clear all state and the log
 //	GET    /_awslocal/faults  current fault settings
-//	PUT    /_awslocal/faults  replace fault settings (latency as a Go duration, "50ms")
+//	PUT    /_awslocal/faults  replace fault settings (latency as a Go duration, "50ms";
+//	                          rateLimits per account: mutatingRate/Burst, readRate/Burst)
 //	GET    /_awslocal/health  200 once serving
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	switch {
@@ -54,24 +56,39 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 }
 
 type faultsJSON struct {
-	Seed         int64   `json:"seed"`
-	ThrottleRate float64 `json:"throttleRate"`
-	FailureRate  float64 `json:"failureRate"`
-	Latency      string  `json:"latency,omitempty"`
+	Seed                 int64      `json:"seed"`
+	ThrottleRate         float64    `json:"throttleRate"`
+	FailureRate          float64    `json:"failureRate"`
+	Latency              string     `json:"latency,omitempty"`
+	PrincipalPropagation string     `json:"principalPropagation,omitempty"`
+	RateLimits           RateLimits `json:"rateLimits"`
 }
 
 func toFaultsJSON(f Faults) faultsJSON {
-	return faultsJSON{Seed: f.Seed, ThrottleRate: f.ThrottleRate, FailureRate: f.FailureRate, Latency: f.Latency.String()}
+	return faultsJSON{Seed: f.Seed, ThrottleRate: f.ThrottleRate, FailureRate: f.FailureRate, Latency: f.Latency.String(),
+		PrincipalPropagation: f.PrincipalPropagation.String(), RateLimits: f.RateLimits}
 }
 
 func (fj faultsJSON) faults() (Faults, error) {
-	f := Faults{Seed: fj.Seed, ThrottleRate: fj.ThrottleRate, FailureRate: fj.FailureRate}
-	if fj.Latency != "" {
-		d, err := time.ParseDuration(fj.Latency)
+	f := Faults{Seed: fj.Seed, ThrottleRate: fj.ThrottleRate, FailureRate: fj.FailureRate, RateLimits: fj.RateLimits}
+	if fj.ThrottleRate < 0 || fj.FailureRate < 0 || fj.ThrottleRate+fj.FailureRate > 1 {
+		return f, fmt.Errorf("throttleRate and failureRate must be >= 0 and sum to at most 1")
+	}
+	if r := fj.RateLimits; r.MutatingRate < 0 || r.ReadRate < 0 || r.MutatingBurst < 0 || r.ReadBurst < 0 {
+		return f, fmt.Errorf("rate limits and bursts must be >= 0")
+	}
+	for _, d := range []struct {
+		in  string
+		out *time.Duration
+	}{{fj.Latency, &f.Latency}, {fj.PrincipalPropagation, &f.PrincipalPropagation}} {
+		if d.in == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.in)
 		if err != nil {
 			return f, err
 		}
-		f.Latency = d
+		*d.out = v
 	}
 	return f, nil
 }

@@ -3,6 +3,7 @@ package awslocal
 import (
 	"strings"
 	"sync"
+	"time"
 )
 
 // Call is one request seen by the server, after authentication was attempted.
@@ -12,6 +13,8 @@ type Call struct {
 	Account   string `json:"account"`   // caller's account ("" if unauthenticated)
 	Outcome   string `json:"outcome"`   // "ok" or the AWS error code
 	Mutating  bool   `json:"mutating"`
+	// At is when the answer was decided, so a run's call rate can be measured.
+	At time.Time `json:"at"`
 }
 
 // CallLog is an ordered list of calls.
@@ -80,6 +83,9 @@ type callLog struct {
 }
 
 func (l *callLog) add(c Call) {
+	if c.At.IsZero() {
+		c.At = time.Now()
+	}
 	l.mu.Lock()
 	l.calls = append(l.calls, c)
 	l.mu.Unlock()

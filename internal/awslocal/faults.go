@@ -18,6 +18,9 @@ type Faults struct {
 	// than this is not yet a valid principal in a trust policy ("Invalid principal
 	// in policy"), as happens in AWS for a few seconds after it is created.
 	PrincipalPropagation time.Duration `json:"principalPropagation"`
+	// RateLimits throttles by rate, per account, as IAM does; it applies before and
+	// independently of the random ThrottleRate.
+	RateLimits RateLimits `json:"rateLimits"`
 }
 
 type faultKind int

@@ -104,6 +104,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// IAM throttles by rate first: a call over its account's rate is refused whatever
+	// the random faults would have drawn (and draws nothing, so the random sequence
+	// does not depend on timing).
+	if !s.limits.allow(who.accountID, service, isMutating(op)) {
+		fail(who.accountID, errThrottling)
+		return
+	}
 	fault, latency := s.faults.next()
 	if latency > 0 {
 		time.Sleep(latency)

@@ -46,6 +46,7 @@ type Server struct {
 	budgets *budgets.Service // locks internally
 
 	faults *faultInjector
+	limits *rateLimiter
 	log    *callLog
 
 	httpMu  sync.Mutex
@@ -82,6 +83,7 @@ func New(opts Options) *Server {
 		region:   opts.Region,
 		rootKeys: map[string]rootKey{},
 		faults:   newFaultInjector(opts.Faults),
+		limits:   newRateLimiter(opts.Faults.RateLimits),
 		log:      &callLog{},
 	}
 	s.budgets = budgets.New(s.now)
@@ -108,7 +110,7 @@ func (s *Server) AddAccount(accountID, accessKeyID, secretAccessKey string) {
 
 // Reset clears all IAM, STS and Budgets state and the call log. Configured
 // accounts and their credentials stay; the fault generator is reseeded so a
-// run after Reset repeats the same fault sequence.
+// run after Reset repeats the same fault sequence, and the rate buckets are full.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	s.resetStateLocked()
@@ -118,6 +120,7 @@ func (s *Server) Reset() {
 	s.mu.Unlock()
 	s.budgets.Reset()
 	s.faults.reseed()
+	s.limits.set(s.faults.get().RateLimits)
 	s.log.reset()
 }
 
@@ -128,8 +131,12 @@ func (s *Server) resetStateLocked() {
 	s.aliases = map[string]string{}
 }
 
-// SetFaults replaces the fault configuration at run time and reseeds.
-func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
+// SetFaults replaces the fault configuration (rate limits included) at run time,
+// reseeds and refills the rate buckets.
+func (s *Server) SetFaults(f Faults) {
+	s.faults.set(f)
+	s.limits.set(f.RateLimits)
+}
 
 // Calls returns a snapshot of the call log.
 func (s *Server) Calls() CallLog { return s.log.snapshot() }
