@@ -17,6 +17,8 @@ import (
 //	PUT    /_awslocal/faults  replace fault settings (latency as a Go duration, "50ms";
 //	                          rateLimits per account: mutatingRate/Burst, readRate/Burst)
 //	GET    /_awslocal/health  200 once serving
+//	POST   /_awslocal/console-signin  a user's console sign-in (test hook, see ConsoleSignIn)
+//	PUT    /_awslocal/authorization   {"account": ID, "enabled": bool}: authorise requests (see RequireAuthorization)
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/_awslocal/calls" && r.Method == http.MethodGet:
@@ -48,6 +50,10 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.SetFaults(f)
 		writeJSON(w, http.StatusOK, toFaultsJSON(f))
+	case r.URL.Path == "/_awslocal/console-signin" && r.Method == http.MethodPost:
+		s.serveConsoleSignIn(w, r)
+	case r.URL.Path == "/_awslocal/authorization" && r.Method == http.MethodPut:
+		s.serveAuthorization(w, r)
 	case r.URL.Path == "/_awslocal/health":
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	default:

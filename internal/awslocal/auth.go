@@ -27,6 +27,8 @@ type caller struct {
 	sessionName string // callerRole
 	accessKeyID string
 	temporary   bool
+	issued      time.Time // temporary credentials: when they were issued
+	console     bool      // a console session (ConsoleSignIn)
 	mfa         bool      // session created with an MFA code
 	mfaTime     time.Time // when that code was given
 }

@@ -85,6 +85,8 @@ func jsonErrorCode(code string) string {
 		return "ThrottlingException"
 	case "ServiceFailure":
 		return "InternalErrorException"
+	case "AccessDenied":
+		return "AccessDeniedException"
 	}
 	return code
 }

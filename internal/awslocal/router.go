@@ -125,6 +125,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if qs == nil {
+		if aerr := s.authorizeBudgets(who, op, auth.Region); aerr != nil {
+			fail(who.accountID, aerr)
+			return
+		}
 		s.serveBudgets(w, reqID, who, op, body)
 		return
 	}
@@ -158,6 +162,9 @@ func (s *Server) runQueryAction(qs *queryService, op string, form params, who ca
 	}()
 	c := &call{s: s, acct: s.accountLocked(who.accountID), caller: who, p: form,
 		now: s.now(), region: region, service: qs.name}
+	if err := c.authorize(op); err != nil {
+		return nil, err.(*awsError)
+	}
 	res, err := fn(c)
 	if err != nil {
 		var e *awsError

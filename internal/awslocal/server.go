@@ -42,6 +42,7 @@ type Server struct {
 	userKeys     map[string]userKeyRef // IAM user access key ID -> owner
 	aliases      map[string]string     // account alias -> account ID (aliases are global)
 	accountOrder []string              // configured account IDs, in order
+	authorizing  map[string]bool       // accounts whose requests are authorised; survive Reset
 
 	budgets *budgets.Service // locks internally
 
@@ -78,13 +79,14 @@ func New(opts Options) *Server {
 		now = time.Now
 	}
 	s := &Server{
-		opts:     opts,
-		now:      func() time.Time { return now().UTC() },
-		region:   opts.Region,
-		rootKeys: map[string]rootKey{},
-		faults:   newFaultInjector(opts.Faults),
-		limits:   newRateLimiter(opts.Faults.RateLimits),
-		log:      &callLog{},
+		opts:        opts,
+		now:         func() time.Time { return now().UTC() },
+		region:      opts.Region,
+		rootKeys:    map[string]rootKey{},
+		authorizing: map[string]bool{},
+		faults:      newFaultInjector(opts.Faults),
+		limits:      newRateLimiter(opts.Faults.RateLimits),
+		log:         &callLog{},
 	}
 	s.budgets = budgets.New(s.now)
 	s.resetStateLocked()

@@ -26,7 +26,7 @@ type credentialsXML struct {
 // issueSession creates temporary credentials acting as who until expires.
 func (c *call) issueSession(who caller, expires time.Time) credentialsXML {
 	id := accessKeyID(prefixTempKey)
-	who.accessKeyID, who.temporary = id, true
+	who.accessKeyID, who.temporary, who.issued, who.console = id, true, c.now, false
 	sess := &session{secret: secretKey(), token: sessionToken(), expires: expires, caller: who}
 	c.s.sessions[id] = sess
 	return credentialsXML{AccessKeyId: id, SecretAccessKey: sess.secret, SessionToken: sess.token, Expiration: awsTime(expires)}

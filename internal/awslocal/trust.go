@@ -3,7 +3,6 @@ package awslocal
 import (
 	"strconv"
 	"strings"
-	"time"
 )
 
 // requestContext is what a trust policy is evaluated against in AssumeRole.
@@ -18,36 +17,18 @@ func (c *call) trustContext(mfa bool, externalID, sessionName string) requestCon
 	who := c.caller
 	ctx := requestContext{
 		principals: map[string]bool{"*": true, who.accountID: true, "arn:aws:iam::" + who.accountID + ":root": true},
-		keys:       map[string][]string{},
+		keys:       c.requestKeys(mfa),
 	}
-	principalARN := who.arn()
 	switch who.kind {
 	case callerUser:
 		ctx.principals[who.userARN] = true
-		ctx.keys["aws:username"] = []string{who.userName}
 	case callerRole:
 		ctx.principals[who.roleARN] = true
 		ctx.principals[who.arn()] = true
-		principalARN = who.roleARN
 	}
-	ctx.keys["aws:principalarn"] = []string{principalARN}
-	ctx.keys["aws:principalaccount"] = []string{who.accountID}
-	ctx.keys["aws:userid"] = []string{who.id()}
 	ctx.keys["sts:rolesessionname"] = []string{sessionName}
 	if externalID != "" {
 		ctx.keys["sts:externalid"] = []string{externalID}
-	}
-	// aws:MultiFactorAuthPresent is absent for long-term credentials, false
-	// for temporary ones obtained without MFA.
-	switch {
-	case mfa:
-		ctx.keys["aws:multifactorauthpresent"] = []string{"true"}
-		ctx.keys["aws:multifactorauthage"] = []string{"0"}
-	case who.temporary && who.mfa:
-		ctx.keys["aws:multifactorauthpresent"] = []string{"true"}
-		ctx.keys["aws:multifactorauthage"] = []string{strconv.Itoa(int(c.now.Sub(who.mfaTime) / time.Second))}
-	case who.temporary:
-		ctx.keys["aws:multifactorauthpresent"] = []string{"false"}
 	}
 	return ctx
 }
