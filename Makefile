@@ -64,6 +64,11 @@ test-race: envtest ## Tests with the race detector.
 bench: envtest ## Benchmarks (speed and memory; never asserted as a time in a test).
 	go test -run '^$$' -bench . -benchmem ./...
 
+BENCH_SCALE_ARGS ?=
+.PHONY: bench-scale
+bench-scale: envtest ## Scale benchmark: the manager as a process, N=200 and N=1000 members, rate limits and faults (minutes; not part of make test).
+	go run ./cmd/bench-scale $(BENCH_SCALE_ARGS)
+
 ##@ Build
 
 .PHONY: build

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// managerProcess is the operator as it ships, run as its own process.
+type managerProcess struct {
+	cmd    *exec.Cmd
+	logs   *tailBuffer
+	exited chan error
+	probe  string
+}
+
+// startManager runs bin against the control plane and the local AWS at awsURL and
+// waits until it reports ready.
+func startManager(ctx context.Context, bin, kubeconfig, awsURL string, args []string) (*managerProcess, error) {
+	metrics, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	probe, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	all := append([]string{"--kubeconfig", kubeconfig, "--metrics-bind-address", metrics,
+		"--health-probe-bind-address", probe, "--log-level", "error"}, args...)
+	cmd := exec.Command(bin, all...)
+	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+awsURL, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
+		"AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "KUBECONFIG=")
+	m := &managerProcess{cmd: cmd, logs: &tailBuffer{max: 64 << 10}, exited: make(chan error, 1), probe: probe}
+	cmd.Stdout, cmd.Stderr = m.logs, m.logs
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { m.exited <- cmd.Wait() }()
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-m.exited:
+			return nil, fmt.Errorf("the manager exited: %v\n%s", err, m.logs.String())
+		case <-ctx.Done():
+			m.stop()
+			return nil, ctx.Err()
+		default:
+		}
+		if resp, err := http.Get("http://" + probe + "/readyz"); err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return m, nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	m.stop()
+	return nil, fmt.Errorf("the manager was not ready within 2 minutes\n%s", m.logs.String())
+}
+
+// peakRSS is the manager's peak resident set size (VmHWM) in bytes.
+func (m *managerProcess) peakRSS() int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", m.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// stop sends SIGTERM and waits for a clean exit (SIGKILL after 30 s).
+func (m *managerProcess) stop() {
+	_ = m.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-m.exited:
+	case <-time.After(30 * time.Second):
+		_ = m.cmd.Process.Kill()
+		<-m.exited
+	}
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// tailBuffer keeps the last max bytes written, for an error report.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	max int
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf.Write(p)
+	if over := t.buf.Len() - t.max; over > 0 {
+		t.buf.Next(over)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.String()
+}
