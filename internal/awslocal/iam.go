@@ -60,6 +60,8 @@ func iamActions() map[string]actionFunc {
 		"DeletePolicy":            deletePolicy,
 		"CreatePolicyVersion":     createPolicyVersion,
 		"GetPolicyVersion":        getPolicyVersion,
+		"SimulatePrincipalPolicy": simulatePrincipalPolicy,
+		"SimulateCustomPolicy":    simulateCustomPolicy,
 		"ListPolicyVersions":      listPolicyVersions,
 		"DeletePolicyVersion":     deletePolicyVersion,
 		"SetDefaultPolicyVersion": setDefaultPolicyVersion,

@@ -17,6 +17,9 @@ type policyKind int
 const (
 	identityPolicy policyKind = iota
 	trustPolicy
+	// resourcePolicy is a resource-based policy given to the simulator: it
+	// names a principal and may name resources (a trust policy does not).
+	resourcePolicy
 )
 
 // Size quotas in non-whitespace characters, as IAM counts them.
@@ -160,6 +163,10 @@ func parseStatement(rs map[string]json.RawMessage, kind policyKind) (statement, 
 		}
 		if !st.HasResource {
 			return st, errMalformedPolicy("Policy statement must contain resources.")
+		}
+	case resourcePolicy:
+		if !st.HasPrincipal {
+			return st, errMalformedPolicy("Missing required field Principal")
 		}
 	case trustPolicy:
 		if !st.HasPrincipal {

@@ -78,10 +78,13 @@ func writeJSONError(w http.ResponseWriter, requestID string, e *awsError) {
 // awsTime formats a timestamp as the Query protocol's ISO 8601.
 func awsTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
-// encodeDocument URL-encodes a policy document exactly as IAM returns it.
-// The original text (whitespace, key order) is kept: documents are stored as
+// encodeDocument URL-encodes a policy document exactly as IAM returns it:
+// RFC 3986, every byte but the unreserved A-Z a-z 0-9 - _ . ~ as %XX, a space
+// as %20 and never "+" (which url.QueryEscape writes, and which boto3, the AWS
+// CLI and the SDKs' plain URL decoders would keep as a literal plus). The
+// original text (whitespace, key order) is kept: documents are stored as
 // received and never re-marshalled.
-func encodeDocument(doc string) string { return url.QueryEscape(doc) }
+func encodeDocument(doc string) string { return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20") }
 
 // params reads Query-protocol form parameters.
 type params url.Values
