@@ -38,18 +38,6 @@ func resolveAccount(ctx context.Context, c client.Client, p *awsx.Provider, acco
 	return ab, clients, nil
 }
 
-// mfaGroup is the account's MFA-enforcement group, or "" when enforcement is off.
-func mfaGroup(ab *iamv1.AccountBaseline) string {
-	m := ab.Spec.MFAEnforcement
-	if m == nil || (m.Enabled != nil && !*m.Enabled) {
-		return ""
-	}
-	if m.GroupName == "" {
-		return "iam-baseline-mfa-required"
-	}
-	return m.GroupName
-}
-
 // selfServiceLimited reports whether objects in namespace are under the account's
 // self-service rules (the platform namespace is not).
 func selfServiceLimited(ab *iamv1.AccountBaseline, namespace string) bool {

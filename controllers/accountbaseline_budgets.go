@@ -2,10 +2,10 @@ package controllers
 
 import (
 	"context"
-	"strconv"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/plan"
 )
 
@@ -19,7 +19,7 @@ func (s *baselineScope) budgets(ctx context.Context) error {
 	var status []iamv1.BudgetStatus
 	var names []string
 	for _, b := range ab.Spec.Budgets {
-		d, err := desiredBudget(b, tags)
+		d, err := desired.Budget(b, tags)
 		if err != nil {
 			return err
 		}
@@ -70,32 +70,4 @@ func (s *baselineScope) deleteBudget(ctx context.Context, svc *awsx.Budgets, nam
 		return nil
 	}
 	return s.apply(plan.Change{Action: "DeleteBudget", Target: "budget " + name}, func() error { return svc.Delete(ctx, name) })
-}
-
-// desiredBudget builds a budget from the spec, with the CRD's defaults for objects
-// made without them.
-func desiredBudget(b iamv1.Budget, tags map[string]string) (plan.BudgetDesired, error) {
-	d := plan.BudgetDesired{Name: b.Name, Limit: b.Limit, Unit: orDefault(b.Unit, "USD"), TimeUnit: orDefault(b.TimeUnit, "MONTHLY"), Tags: tags}
-	for i, n := range b.Notifications {
-		th, err := strconv.ParseFloat(n.Threshold, 64)
-		if err != nil || th <= 0 {
-			return d, stalled(iamv1.ReasonInvalidSpec, "budget %q notification %d: threshold %q is not a positive number", b.Name, i+1, n.Threshold)
-		}
-		bn := plan.BudgetNotification{Notification: plan.Notification{
-			Type: orDefault(n.Type, "ACTUAL"), ComparisonOperator: orDefault(n.ComparisonOperator, "GREATER_THAN"),
-			Threshold: th, ThresholdType: orDefault(n.ThresholdType, "PERCENTAGE"),
-		}}
-		for _, sub := range n.Subscribers {
-			bn.Subscribers = append(bn.Subscribers, plan.Subscriber{Type: orDefault(sub.Type, "EMAIL"), Address: sub.Address})
-		}
-		d.Notifications = append(d.Notifications, bn)
-	}
-	return d, nil
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

@@ -14,15 +14,13 @@ import (
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/plan"
 	"github.com/iam-baseline/operator/internal/policy"
 )
 
 const (
-	kindAccountBaseline = "AccountBaseline"
-	// defaultMFAPolicyName is the MFA-enforcement policy's name when the spec leaves
-	// it out (the CRD default fills it in; this covers objects made without defaults).
-	defaultMFAPolicyName = "iam-baseline-force-mfa"
+	kindAccountBaseline = desired.KindAccountBaseline
 	// findingsRetry is how soon a baseline looks again while AWS generates the
 	// credential report.
 	findingsRetry = 5 * time.Second
@@ -103,7 +101,7 @@ func (s *baselineScope) reconcile(ctx context.Context) error {
 	if err := s.r.checkClaim(ctx, ab); err != nil {
 		return err
 	}
-	if err := validateBaseline(ab); err != nil {
+	if err := desired.ValidateBaseline(ab); err != nil {
 		return err
 	}
 	clients, err := s.r.AWS.For(ctx, baselineTarget(ab))
@@ -239,7 +237,7 @@ func (s *baselineScope) passwordPolicyStep(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	desired := desiredPasswordPolicy(s.ab.Spec.PasswordPolicy)
+	desired := desired.PasswordPolicy(s.ab.Spec.PasswordPolicy)
 	s.passwordPolicy = observed
 	for _, ch := range plan.BaselinePasswordPolicy(desired, observed) {
 		if err := s.apply(ch, func() error { return acct.UpdatePasswordPolicy(ctx, desired) }); err != nil {
@@ -252,52 +250,20 @@ func (s *baselineScope) passwordPolicyStep(ctx context.Context) error {
 	return nil
 }
 
-func desiredPasswordPolicy(p iamv1.PasswordPolicy) plan.PasswordPolicy {
-	on := func(b *bool) bool { return b == nil || *b }
-	out := plan.PasswordPolicy{
-		MinimumLength:              p.MinimumLength,
-		PasswordReusePrevention:    p.PasswordReusePrevention,
-		RequireSymbols:             on(p.RequireSymbols),
-		RequireNumbers:             on(p.RequireNumbers),
-		RequireUppercase:           on(p.RequireUppercase),
-		RequireLowercase:           on(p.RequireLowercase),
-		AllowUsersToChangePassword: on(p.AllowUsersToChangePassword),
-		HardExpiry:                 p.HardExpiry,
-	}
-	if out.MinimumLength == 0 {
-		out.MinimumLength = 14
-	}
-	if out.PasswordReusePrevention == 0 {
-		out.PasswordReusePrevention = 24
-	}
-	if p.MaxPasswordAgeDays != nil {
-		out.MaxPasswordAgeDays = *p.MaxPasswordAgeDays
-	}
-	return out
-}
-
-func mfaPolicyName(ab *iamv1.AccountBaseline) string {
-	if m := ab.Spec.MFAEnforcement; m != nil && m.PolicyName != "" {
-		return m.PolicyName
-	}
-	return defaultMFAPolicyName
-}
-
 // mfa converges the MFA-enforcement policy; its group is converged with the others.
 // With enforcement off, a policy this baseline made is deleted once its group is.
 func (s *baselineScope) mfa(ctx context.Context) error {
 	ab := s.ab
-	arn := policy.PolicyARN(s.clients.Partition, s.clients.AccountID, "/", mfaPolicyName(ab))
+	arn := desired.MFAPolicyARN(ab, s.clients.Partition, s.clients.AccountID)
 	policies := awsx.NewManagedPolicies(s.clients)
-	if mfaGroup(ab) == "" {
+	if desired.MFAGroup(ab) == "" {
 		ab.Status.MFAGroupName = ""
 		return nil // the policy goes after its group, in groups()
 	}
-	doc, err := policy.Marshal(policy.MFAEnforcement(s.clients.Partition))
+	want, err := desired.MFAPolicy(ab, s.clients.Partition, awsx.OwnershipTags(s.owner))
 	if err != nil {
 		return err
 	}
-	desired := plan.ManagedPolicyDesired{Name: mfaPolicyName(ab), Document: doc, Tags: awsx.OwnershipTags(s.owner)}
 	observed, err := policies.Observe(ctx, arn)
 	if err != nil {
 		return err
@@ -306,13 +272,13 @@ func (s *baselineScope) mfa(ctx context.Context) error {
 		if err := s.r.checkBaselineOwnership(ctx, "IAM policy "+arn, observed.Tags, s.owner); err != nil {
 			return err
 		}
-		if plan.ManagedPolicyNeedsVersions(desired, observed) {
+		if plan.ManagedPolicyNeedsVersions(want, observed) {
 			if observed.Versions, err = policies.Versions(ctx, arn); err != nil {
 				return err
 			}
 		}
 	}
-	for _, ch := range plan.ManagedPolicy(desired, observed) {
+	for _, ch := range plan.ManagedPolicy(want, observed) {
 		if err := s.apply(ch, func() error {
 			var err error
 			arn, err = policies.Apply(ctx, arn, ch)
@@ -322,31 +288,8 @@ func (s *baselineScope) mfa(ctx context.Context) error {
 		}
 	}
 	ab.Status.MFAPolicyARN = arn
-	ab.Status.MFAGroupName = mfaGroup(ab)
+	ab.Status.MFAGroupName = desired.MFAGroup(ab)
 	return nil
-}
-
-// desiredGroups are the MFA group (with the MFA policy attached) and the permission
-// groups of the spec.
-func (s *baselineScope) desiredGroups() []plan.GroupDesired {
-	ab := s.ab
-	var out []plan.GroupDesired
-	if g := mfaGroup(ab); g != "" {
-		arn := policy.PolicyARN(s.clients.Partition, s.clients.AccountID, "/", mfaPolicyName(ab))
-		out = append(out, plan.GroupDesired{Name: g, Path: "/", ManagedPolicies: []string{arn}, InlinePolicies: map[string]string{}})
-	}
-	for _, g := range ab.Spec.Groups {
-		path := g.Path
-		if path == "" {
-			path = "/"
-		}
-		inline := map[string]string{}
-		for _, p := range g.InlinePolicies {
-			inline[p.Name] = p.Document
-		}
-		out = append(out, plan.GroupDesired{Name: g.Name, Path: path, ManagedPolicies: slices.Clone(g.ManagedPolicies), InlinePolicies: inline})
-	}
-	return out
 }
 
 // groups converges the MFA group and the permission groups, then deletes the groups
@@ -358,9 +301,9 @@ func (s *baselineScope) desiredGroups() []plan.GroupDesired {
 func (s *baselineScope) groups(ctx context.Context) error {
 	ab := s.ab
 	groups := awsx.NewGroups(s.clients)
-	desired := s.desiredGroups()
+	want := desired.Groups(ab, s.clients.Partition, s.clients.AccountID)
 	var names []string
-	for _, d := range desired {
+	for _, d := range want {
 		names = append(names, d.Name)
 		observed, err := groups.Observe(ctx, d.Name)
 		if err != nil {
@@ -385,7 +328,7 @@ func (s *baselineScope) groups(ctx context.Context) error {
 			return err
 		}
 	}
-	if mfaGroup(ab) == "" && ab.Status.MFAPolicyARN != "" {
+	if desired.MFAGroup(ab) == "" && ab.Status.MFAPolicyARN != "" {
 		if err := s.deleteMFAPolicy(ctx); err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -14,12 +13,13 @@ import (
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/plan"
 	"github.com/iam-baseline/operator/internal/policy"
 )
 
 const (
-	kindAssumableRole = "AssumableRole"
+	kindAssumableRole = desired.KindAssumableRole
 	// principalWait is how soon a role retries a trust policy IAM refused because a
 	// user created a moment ago is not visible yet (eventual consistency).
 	principalWait = 2 * time.Second
@@ -37,23 +37,15 @@ type AssumableRoleReconciler struct {
 func (r *AssumableRoleReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	return awsObject[*iamv1.AssumableRole]{
 		kind: kindAssumableRole, resync: r.Resync,
-		what:     func(ar *iamv1.AssumableRole) string { return "IAM role " + roleName(ar) },
+		what:     func(ar *iamv1.AssumableRole) string { return "IAM role " + desired.RoleName(ar) },
 		converge: r.reconcileRole,
 		delete:   r.deleteRole,
 	}.reconcile(ctx, r.Client, req, &iamv1.AssumableRole{})
 }
 
-// roleName is spec.roleName or, by default, the object's name.
-func roleName(ar *iamv1.AssumableRole) string {
-	if ar.Spec.RoleName != "" {
-		return ar.Spec.RoleName
-	}
-	return ar.Name
-}
-
 func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.AssumableRole) error {
 	// What can be judged from the spec alone is judged before any AWS call.
-	inline, err := desiredInlinePolicies(ar)
+	inline, err := desired.RoleInlinePolicies(ar)
 	if err != nil {
 		return err
 	}
@@ -68,18 +60,18 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	if err != nil {
 		return err
 	}
-	ar.Status.PendingMembers = trust.pending
-	name := roleName(ar)
+	ar.Status.PendingMembers = trust.Pending
+	name := desired.RoleName(ar)
 	ar.Status.RoleName = name
-	trustDoc, err := buildTrust(trust)
+	trustDoc, err := desired.BuildTrust(trust)
 	if err != nil {
-		if len(trust.members) == 0 {
+		if len(trust.Members) == 0 {
 			// Nobody to trust (every member pending or gone): no member is in the trust.
 			ar.Status.TrustedMembers, ar.Status.Principals = nil, nil
 		}
 		return err
 	}
-	desired := desiredRole(ar, trustDoc, inline)
+	desired := desired.Role(ar, trustDoc, inline)
 
 	roles := awsx.NewRoles(clients)
 	observed, info, err := roles.Observe(ctx, name)
@@ -125,15 +117,15 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 		r.event(ar, ch)
 		if plan.TrustChanged([]plan.Change{ch}) {
 			// From here on AWS trusts exactly the resolved members.
-			ar.Status.TrustedMembers, ar.Status.Principals = trust.trusted(), trust.principals()
+			ar.Status.TrustedMembers, ar.Status.Principals = trust.Trusted(), trust.Principals()
 		}
 	}
 	r.setRoleStatus(ar, clients.AccountID, info)
-	ar.Status.TrustedMembers, ar.Status.Principals = trust.trusted(), trust.principals()
+	ar.Status.TrustedMembers, ar.Status.Principals = trust.Trusted(), trust.Principals()
 	setDrifted(&ar.Status.Conditions, ar.Generation, nil)
-	if len(trust.pending) > 0 {
+	if len(trust.Pending) > 0 {
 		return waiting(iamv1.ReasonWaitingForMembers, jitter(r.Resync),
-			"IAM role %s is in sync; TeamMembers %v are left out of its trust until they exist and are Ready", name, trust.pending)
+			"IAM role %s is in sync; TeamMembers %v are left out of its trust until they exist and are Ready", name, trust.Pending)
 	}
 	return nil
 }
@@ -167,11 +159,11 @@ func (r *AssumableRoleReconciler) setRoleStatus(ar *iamv1.AssumableRole, account
 
 // reportObserved fills status from what AWS holds and reports the differences as
 // drift, writing nothing. Members count as trusted only when AWS's trust names them.
-func (r *AssumableRoleReconciler) reportObserved(ar *iamv1.AssumableRole, accountID string, o plan.RoleObserved, info *awsx.RoleInfo, t resolvedTrust, changes []plan.Change) {
+func (r *AssumableRoleReconciler) reportObserved(ar *iamv1.AssumableRole, accountID string, o plan.RoleObserved, info *awsx.RoleInfo, t desired.Trust, changes []plan.Change) {
 	r.setRoleStatus(ar, accountID, info)
 	inAWS := plan.TrustAWSPrincipals(o.Trust)
 	var trusted []string
-	for key, arn := range t.members {
+	for key, arn := range t.Members {
 		if slices.Contains(inAWS, arn) {
 			trusted = append(trusted, key)
 		}
@@ -184,51 +176,6 @@ func (r *AssumableRoleReconciler) reportObserved(ar *iamv1.AssumableRole, accoun
 		ar.Status.TrustedMembers, ar.Status.Principals = nil, nil
 	}
 	setDrifted(&ar.Status.Conditions, ar.Generation, changes)
-}
-
-// desiredInlinePolicies validates every inline policy before any AWS call.
-func desiredInlinePolicies(ar *iamv1.AssumableRole) (map[string]string, error) {
-	out := make(map[string]string, len(ar.Spec.InlinePolicies))
-	var problems []string
-	for _, p := range ar.Spec.InlinePolicies {
-		d, err := policy.Parse(p.Document)
-		if err == nil {
-			err = policy.ValidateIdentityPolicy(d)
-		}
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("inline policy %q: %v", p.Name, err))
-			continue
-		}
-		out[p.Name] = p.Document
-	}
-	if len(problems) > 0 {
-		return nil, stalled(iamv1.ReasonInvalidSpec, "%s", strings.Join(problems, "; "))
-	}
-	return out, nil
-}
-
-// desiredRole builds the role the spec asks for.
-func desiredRole(ar *iamv1.AssumableRole, trust string, inline map[string]string) plan.RoleDesired {
-	tags := map[string]string{}
-	for k, v := range ar.Spec.Tags {
-		tags[k] = v
-	}
-	for k, v := range awsx.OwnershipTags(awsx.Owner(kindAssumableRole, ar.Namespace, ar.Name)) {
-		tags[k] = v
-	}
-	managed := slices.Clone(ar.Spec.ManagedPolicies)
-	slices.Sort(managed)
-	return plan.RoleDesired{
-		Name:                roleName(ar),
-		Path:                policy.NormalizePath(ar.Spec.Path),
-		Description:         ar.Spec.Description,
-		MaxSessionDuration:  ar.Spec.MaxSessionDuration,
-		PermissionsBoundary: ar.Spec.PermissionsBoundary,
-		Trust:               trust,
-		ManagedPolicies:     slices.Compact(managed),
-		InlinePolicies:      inline,
-		Tags:                tags,
-	}
 }
 
 // checkRoleGuardrails applies the account's self-service rules before any AWS call.

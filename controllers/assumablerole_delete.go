@@ -7,6 +7,7 @@ import (
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/metrics"
 )
 
@@ -19,7 +20,7 @@ func (r *AssumableRoleReconciler) deleteRole(ctx context.Context, ar *iamv1.Assu
 		return releaseIfNeverCreated(ar.Status.ARN, err)
 	}
 	roles := awsx.NewRoles(clients)
-	name := roleName(ar)
+	name := desired.RoleName(ar)
 	tags, exists, err := roles.Tags(ctx, name)
 	if err != nil || !exists {
 		return err

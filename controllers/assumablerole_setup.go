@@ -17,6 +17,7 @@ import (
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	"github.com/iam-baseline/operator/internal/conditions"
+	"github.com/iam-baseline/operator/internal/desired"
 )
 
 // indexReferencedMembers indexes AssumableRoles by the TeamMembers their
@@ -51,7 +52,7 @@ func (r *AssumableRoleReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurre
 		ar := o.(*iamv1.AssumableRole)
 		out := make([]string, 0, len(ar.Spec.Trust.TeamMembers))
 		for _, ref := range ar.Spec.Trust.TeamMembers {
-			out = append(out, memberRef(ar, ref))
+			out = append(out, desired.MemberRef(ar, ref))
 		}
 		return out
 	}); err != nil {

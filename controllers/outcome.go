@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -13,38 +12,26 @@ import (
 	awsx "github.com/iam-baseline/operator/internal/aws"
 	"github.com/iam-baseline/operator/internal/conditions"
 	"github.com/iam-baseline/operator/internal/metrics"
+	"github.com/iam-baseline/operator/internal/outcome"
 	"github.com/iam-baseline/operator/internal/policy"
 )
 
-// stalledError: progress needs a person to change the spec (or AWS). No AWS write is
-// made for it; the object is looked at again on the next resync or spec change.
-type stalledError struct{ reason, message string }
-
-func (e *stalledError) Error() string { return e.message }
-
+// stalled and waiting are the controllers' short names for the outcome package's
+// errors, which finish turns into conditions.
 func stalled(reason, format string, args ...any) error {
-	return &stalledError{reason: reason, message: fmt.Sprintf(format, args...)}
+	return outcome.Stalled(reason, format, args...)
 }
-
-// waitingError: something outside this object has to happen first (a referenced
-// object becoming Ready, IAM eventual consistency). It resolves by itself.
-type waitingError struct {
-	reason, message string
-	after           time.Duration
-}
-
-func (e *waitingError) Error() string { return e.message }
 
 func waiting(reason string, after time.Duration, format string, args ...any) error {
-	return &waitingError{reason: reason, message: fmt.Sprintf(format, args...), after: after}
+	return outcome.Waiting(reason, after, format, args...)
 }
 
 // finish turns the outcome of a reconcile into conditions, a metric and a result.
 // Every controller ends here, so all three kinds report the same way.
 func finish(kind string, conds *[]metav1.Condition, generation int64, err error, resync time.Duration, readyMessage string) (ctrl.Result, error) {
 	var (
-		st *stalledError
-		wt *waitingError
+		st *outcome.StalledError
+		wt *outcome.WaitingError
 		na *awsx.NotManagedError
 		ob *awsx.OwnedByOtherError
 		wa *awsx.WrongAccountError
@@ -56,7 +43,7 @@ func finish(kind string, conds *[]metav1.Condition, generation int64, err error,
 		metrics.Reconciles.WithLabelValues(kind, "ready").Inc()
 		return ctrl.Result{RequeueAfter: jitter(resync)}, nil
 	case errors.As(err, &st):
-		return stall(kind, conds, generation, st.reason, st.message, resync)
+		return stall(kind, conds, generation, st.Reason, st.Message, resync)
 	case errors.As(err, &na):
 		return stall(kind, conds, generation, iamv1.ReasonNotManaged, na.Error(), resync)
 	case errors.As(err, &ob):
@@ -66,9 +53,9 @@ func finish(kind string, conds *[]metav1.Condition, generation int64, err error,
 	case errors.As(err, &pv):
 		return stall(kind, conds, generation, iamv1.ReasonInvalidSpec, pv.Error(), resync)
 	case errors.As(err, &wt):
-		conditions.MarkReconciling(conds, generation, wt.reason, wt.message)
+		conditions.MarkReconciling(conds, generation, wt.Reason, wt.Message)
 		metrics.Reconciles.WithLabelValues(kind, "progressing").Inc()
-		return ctrl.Result{RequeueAfter: wt.after}, nil
+		return ctrl.Result{RequeueAfter: wt.After}, nil
 	case awsx.IsTerminal(err):
 		return stall(kind, conds, generation, iamv1.ReasonAWSError, "AWS refused the change ("+awsx.Code(err)+"): "+awsx.Message(err), resync)
 	case awsx.IsThrottled(err):

@@ -16,8 +16,8 @@ import (
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/plan"
-	"github.com/iam-baseline/operator/internal/policy"
 )
 
 const (
@@ -28,9 +28,9 @@ const (
 	ResetPasswordAnnotation = "iam.baseline.dev/reset-password"
 	// AssumeRolePolicyName is the inline policy on each user that allows sts:AssumeRole
 	// on exactly the roles that trust the user.
-	AssumeRolePolicyName = "iam-baseline-assume-roles"
+	AssumeRolePolicyName = desired.AssumeRolePolicyName
 
-	kindTeamMember    = "TeamMember"
+	kindTeamMember    = desired.KindTeamMember
 	groupWait         = 5 * time.Second
 	indexAccountRef   = "spec.accountRef"
 	indexTrustedUsers = "status.trustedMembers"
@@ -50,18 +50,10 @@ type TeamMemberReconciler struct {
 func (r *TeamMemberReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	return awsObject[*iamv1.TeamMember]{
 		kind: kindTeamMember, resync: r.Resync,
-		what:     func(tm *iamv1.TeamMember) string { return "IAM user " + userName(tm) },
+		what:     func(tm *iamv1.TeamMember) string { return "IAM user " + desired.UserName(tm) },
 		converge: r.reconcileMember,
 		delete:   r.deleteUser,
 	}.reconcile(ctx, r.Client, req, &iamv1.TeamMember{})
-}
-
-// userName is spec.userName or, by default, the object's name.
-func userName(tm *iamv1.TeamMember) string {
-	if tm.Spec.UserName != "" {
-		return tm.Spec.UserName
-	}
-	return tm.Name
 }
 
 func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.TeamMember) error {
@@ -76,7 +68,7 @@ func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.Te
 	if err != nil {
 		return err
 	}
-	desired, err := desiredUser(ab, tm, roles)
+	desired, err := desired.User(ab, tm, roles)
 	if err != nil {
 		return err
 	}
@@ -137,7 +129,7 @@ func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.Te
 // reportObserved fills status from what AWS holds and reports the differences as
 // drift, writing nothing.
 func (r *TeamMemberReconciler) reportObserved(tm *iamv1.TeamMember, o plan.UserObserved, info *awsx.UserInfo, changes []plan.Change) {
-	tm.Status.UserName = userName(tm)
+	tm.Status.UserName = desired.UserName(tm)
 	if info != nil {
 		tm.Status.ARN, tm.Status.UserID = info.ARN, info.ID
 	}
@@ -155,51 +147,6 @@ func (r *TeamMemberReconciler) observeMFA(ctx context.Context, tm *iamv1.TeamMem
 	return nil
 }
 
-// desiredUser builds the user the spec asks for.
-func desiredUser(ab *iamv1.AccountBaseline, tm *iamv1.TeamMember, roles []iamv1.AssumableRoleLink) (plan.UserDesired, error) {
-	tags := map[string]string{}
-	for k, v := range tm.Spec.Tags {
-		tags[k] = v
-	}
-	for k, v := range awsx.OwnershipTags(awsx.Owner(kindTeamMember, tm.Namespace, tm.Name)) {
-		tags[k] = v
-	}
-	groups := slices.Clone(tm.Spec.Groups)
-	if g := mfaGroup(ab); g != "" && !slices.Contains(groups, g) {
-		groups = append(groups, g)
-	}
-	slices.Sort(groups)
-	path := tm.Spec.Path
-	if path == "" {
-		path = "/"
-	}
-	assume := ""
-	if len(roles) > 0 {
-		arns := make([]string, 0, len(roles))
-		for _, ro := range roles {
-			arns = append(arns, ro.RoleARN)
-		}
-		doc, err := policy.Marshal(policy.AssumeRolePermissions(arns))
-		if err != nil {
-			return plan.UserDesired{}, err
-		}
-		assume = doc
-	}
-	return plan.UserDesired{
-		Name:           userName(tm),
-		Path:           path,
-		Tags:           tags,
-		Groups:         groups,
-		Console:        consoleEnabled(tm),
-		InlinePolicies: map[string]string{AssumeRolePolicyName: assume},
-	}, nil
-}
-
-func consoleEnabled(tm *iamv1.TeamMember) bool {
-	ca := tm.Spec.ConsoleAccess
-	return ca != nil && (ca.Enabled == nil || *ca.Enabled)
-}
-
 // checkMemberGuardrails applies the account's self-service rules before any AWS call.
 func checkMemberGuardrails(ab *iamv1.AccountBaseline, tm *iamv1.TeamMember) error {
 	if err := checkNamespaceAllowed(ab, kindTeamMember, tm.Namespace); err != nil {
@@ -210,7 +157,7 @@ func checkMemberGuardrails(ab *iamv1.AccountBaseline, tm *iamv1.TeamMember) erro
 	}
 	allowed := ab.Spec.SelfService.AllowedGroups
 	for _, g := range tm.Spec.Groups {
-		if g != mfaGroup(ab) && !slices.Contains(allowed, g) {
+		if g != desired.MFAGroup(ab) && !slices.Contains(allowed, g) {
 			return stalled(iamv1.ReasonNotAllowed, "group %q is not allowed for self-service members of account %s (allowed: %v): remove it or ask the platform team", g, ab.Spec.AccountID, allowed)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
 	"github.com/iam-baseline/operator/internal/credentials"
+	"github.com/iam-baseline/operator/internal/outcome"
 	"github.com/iam-baseline/operator/internal/plan"
 	"github.com/iam-baseline/operator/internal/policy"
 )
@@ -219,7 +220,7 @@ func (c *memberCredentials) deleteOwnedSecret(ctx context.Context, name string) 
 	s, err := c.ownedSecret(ctx, name)
 	if err != nil || s == nil {
 		// A foreign Secret of that name is not ours to delete.
-		if _, ok := err.(*stalledError); ok {
+		if _, ok := err.(*outcome.StalledError); ok {
 			return nil
 		}
 		return err

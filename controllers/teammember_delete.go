@@ -7,6 +7,7 @@ import (
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/metrics"
 )
 
@@ -19,7 +20,7 @@ func (r *TeamMemberReconciler) deleteUser(ctx context.Context, tm *iamv1.TeamMem
 		return releaseIfNeverCreated(tm.Status.ARN, err)
 	}
 	users := awsx.NewUsers(clients)
-	name := userName(tm)
+	name := desired.UserName(tm)
 	tags, exists, err := users.Tags(ctx, name)
 	if err != nil || !exists {
 		return err

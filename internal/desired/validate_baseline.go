@@ -1,4 +1,4 @@
-package controllers
+package desired
 
 import (
 	"fmt"
@@ -10,19 +10,20 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	"github.com/iam-baseline/operator/internal/outcome"
 	"github.com/iam-baseline/operator/internal/plan"
 	"github.com/iam-baseline/operator/internal/policy"
 )
 
 var managedPolicyARN = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::([0-9]{12}|aws):policy/[\w+=,.@/-]+$`)
 
-// validateBaseline checks what the CRD schema cannot, before any AWS call: every
+// ValidateBaseline checks what the CRD schema cannot, before any AWS call: every
 // problem is listed at once, so one edit fixes them all.
-func validateBaseline(ab *iamv1.AccountBaseline) error {
+func ValidateBaseline(ab *iamv1.AccountBaseline) error {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
-	mfa := mfaGroup(ab)
+	mfa := MFAGroup(ab)
 	for _, g := range ab.Spec.Groups {
 		if mfa != "" && strings.EqualFold(g.Name, mfa) {
 			add("spec.groups: group %q is the MFA-enforcement group (spec.mfaEnforcement.groupName); give the permission group another name", g.Name)
@@ -40,7 +41,7 @@ func validateBaseline(ab *iamv1.AccountBaseline) error {
 	for _, b := range ab.Spec.Budgets {
 		var seen []plan.Notification
 		for i, n := range b.Notifications {
-			d, err := desiredBudget(iamv1.Budget{Name: b.Name, Notifications: []iamv1.BudgetNotification{n}}, nil)
+			d, err := Budget(iamv1.Budget{Name: b.Name, Notifications: []iamv1.BudgetNotification{n}}, nil)
 			if err != nil {
 				add("%v", err)
 				continue
@@ -64,7 +65,7 @@ func validateBaseline(ab *iamv1.AccountBaseline) error {
 	}
 	problems = append(problems, selfServiceProblems(ab)...)
 	if len(problems) > 0 {
-		return stalled(iamv1.ReasonInvalidSpec, "invalid AccountBaseline: %s", strings.Join(problems, "; "))
+		return outcome.Stalled(iamv1.ReasonInvalidSpec, "invalid AccountBaseline: %s", strings.Join(problems, "; "))
 	}
 	return nil
 }
@@ -88,7 +89,7 @@ func selfServiceProblems(ab *iamv1.AccountBaseline) []string {
 			out = append(out, fmt.Sprintf("spec.selfService.platformNamespace: %q is not a namespace name (%s)", ss.PlatformNamespace, strings.Join(errs, ", ")))
 		}
 	}
-	mfa := mfaGroup(ab)
+	mfa := MFAGroup(ab)
 	for _, g := range ss.AllowedGroups {
 		declared := g == mfa || slices.ContainsFunc(ab.Spec.Groups, func(pg iamv1.PermissionGroup) bool { return pg.Name == g })
 		if !declared {
