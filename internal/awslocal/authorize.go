@@ -6,15 +6,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/iam-baseline/operator/internal/policy"
+	"github.com/iam-baseline/operator/internal/policy/eval"
 )
 
 // Authorisation of requests, opt-in per account. Off (the default), every
 // authenticated request is allowed, as the emulator always did: the operator
 // acts as the account's admin. On, a request by an IAM user or a role session
 // is allowed only if that identity's own policies allow it, evaluated as IAM
-// does, so a test can play a person and see the MFA policy deny them. Requests
-// signed with the configured account credentials act as root and are never
-// refused.
+// does (internal/policy/eval, the project's evaluator), so a test can play a
+// person and see the MFA policy deny them. Requests signed with the configured
+// account credentials act as root and are never refused.
 
 // RequireAuthorization turns authorisation of the account's user and role
 // requests on or off. The setting is configuration: it survives Reset.
@@ -28,23 +31,12 @@ func (s *Server) RequireAuthorization(accountID string, on bool) {
 	}
 }
 
-// authzRequest is one request as IAM's evaluator sees it.
+// authzRequest is one request as IAM's evaluator sees it, with the policies
+// that decide it.
 type authzRequest struct {
-	principal string // the caller's ARN, for messages
-	action    string // "iam:CreateUser"
-	resource  string // ARN, or "*" for actions without a resource
-	keys      map[string][]string
-	identity  []*policyDoc // user inline + attached + groups'; or the role's
-	boundary  *policyDoc   // nil when the identity has none
+	eval.Request
+	policies []eval.Policy // identity (user, groups; role), boundary, and for AssumeRole the trust
 }
-
-type decision int
-
-const (
-	implicitDeny decision = iota
-	allowed
-	explicitDeny
-)
 
 // authorize runs before every Query action: a console session that must still
 // change its password can do nothing else, and in an account that requires it,
@@ -63,33 +55,40 @@ func (c *call) authorize(op string) error {
 	if err != nil {
 		return err
 	}
-	d := req.decide()
-	if d == implicitDeny && req.action == "sts:AssumeRole" && c.trustNamesCaller(req.resource) {
-		// A role's trust policy is a resource-based policy: naming the caller
-		// itself (not its account) allows the call without an identity grant.
-		d = allowed
-	}
-	switch d {
-	case allowed:
+	d := eval.Evaluate(req.Request, req.policies)
+	switch d.Verdict {
+	case eval.Allowed:
 		return nil
-	case explicitDeny:
-		return errAccessDenied("User: %s is not authorized to perform: %s on resource: %s with an explicit deny in an identity-based policy",
-			req.principal, req.action, req.resource)
+	case eval.ExplicitDeny:
+		where := "an identity-based policy"
+		if d.Deciding != nil && d.Deciding.Kind == eval.Resource {
+			where = "a resource-based policy"
+		}
+		return errAccessDenied("User: %s is not authorized to perform: %s on resource: %s with an explicit deny in %s",
+			req.Principal, req.Action, req.Resource, where)
 	}
 	return errAccessDenied("User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action",
-		req.principal, req.action, req.resource, req.action)
+		req.Principal, req.Action, req.Resource, req.Action)
 }
 
 // authzRequest gathers the action, resource, context keys and the caller's
 // policies for op.
 func (c *call) authzRequest(op string) (*authzRequest, error) {
-	req := &authzRequest{
-		principal: c.caller.arn(),
-		action:    c.iamAction(op),
-		resource:  c.requestResource(op),
-		keys:      c.requestKeys(c.mfaInRequest(op)),
+	req := &authzRequest{Request: eval.Request{
+		Principal:     c.caller.arn(),
+		PrincipalType: policy.PrincipalAWS,
+		Action:        c.iamAction(op),
+		Resource:      c.requestResource(op),
+		Context:       c.requestKeys(c.mfaInRequest(op)),
+	}}
+	add := func(id string, kind eval.Kind, doc string) {
+		d, err := policy.Parse(doc)
+		if err != nil {
+			d = &policy.Document{} // stored documents were validated; an unreadable one grants nothing
+		}
+		req.policies = append(req.policies, eval.Policy{ID: id, Kind: kind, Document: d})
 	}
-	var docs []string
+	var holders []namedHolder
 	var boundary string
 	switch c.caller.kind {
 	case callerUser:
@@ -97,10 +96,10 @@ func (c *call) authzRequest(op string) (*authzRequest, error) {
 		if !ok {
 			return nil, errInvalidToken
 		}
-		docs = c.acct.holderDocs(&u.policyHolder)
+		holders = append(holders, namedHolder{"user " + u.name, &u.policyHolder})
 		for _, g := range u.groups {
 			if grp, ok := c.acct.groups[g]; ok {
-				docs = append(docs, c.acct.holderDocs(&grp.policyHolder)...)
+				holders = append(holders, namedHolder{"group " + grp.name, &grp.policyHolder})
 			}
 		}
 		boundary = u.boundary
@@ -109,23 +108,46 @@ func (c *call) authzRequest(op string) (*authzRequest, error) {
 		if !ok {
 			return nil, errInvalidToken
 		}
-		docs = c.acct.holderDocs(&r.policyHolder)
+		holders = append(holders, namedHolder{"role " + r.name, &r.policyHolder})
 		boundary = r.boundary
 	}
-	for _, d := range docs {
-		if p, err := parsePolicy(d, identityPolicy, 1<<20, ""); err == nil {
-			req.identity = append(req.identity, p)
+	for _, h := range holders {
+		for _, n := range h.inlineNames() {
+			add(h.name+" inline "+n, eval.Identity, h.inline[n])
+		}
+		for _, arn := range h.attached {
+			add(arn, eval.Identity, c.acct.managedDoc(arn))
 		}
 	}
 	if boundary != "" {
-		doc := c.acct.managedDoc(boundary)
-		p, err := parsePolicy(doc, identityPolicy, 1<<20, "")
-		if err != nil {
-			p = &policyDoc{} // an unreadable boundary allows nothing
-		}
-		req.boundary = p
+		add(boundary, eval.Boundary, c.acct.managedDoc(boundary))
+	}
+	if trust, ok := c.trustOf(req.Resource); ok && req.Action == "sts:AssumeRole" {
+		add(req.Resource+" trust", eval.Resource, trust)
 	}
 	return req, nil
+}
+
+type namedHolder struct {
+	name string
+	*policyHolder
+}
+
+// trustOf is the trust policy of a role the emulator serves, by ARN.
+func (c *call) trustOf(roleARN string) (string, bool) {
+	m := roleARNPattern.FindStringSubmatch(roleARN)
+	if m == nil {
+		return "", false
+	}
+	acct, ok := c.s.accounts[m[1]]
+	if !ok {
+		return "", false
+	}
+	r, ok := acct.roles[key(m[3])]
+	if !ok || acct.roleARN(r) != roleARN {
+		return "", false
+	}
+	return r.trust, true
 }
 
 // iamAction is the action IAM authorises op as. Budgets' API operations map to two
@@ -150,20 +172,6 @@ func (s *Server) authorizeBudgets(who caller, op, region string) *awsError {
 		return err.(*awsError)
 	}
 	return nil
-}
-
-// holderDocs are the documents of an identity's inline and attached managed policies.
-func (a *account) holderDocs(h *policyHolder) []string {
-	out := make([]string, 0, len(h.inline)+len(h.attached))
-	for _, n := range h.inlineNames() {
-		out = append(out, h.inline[n])
-	}
-	for _, arn := range h.attached {
-		if d := a.managedDoc(arn); d != "" {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 // managedDoc is the default version of a managed policy, "" when it is gone.
@@ -291,37 +299,6 @@ func pathOr(p string) string {
 		return "/"
 	}
 	return p
-}
-
-// trustNamesCaller reports whether a role of the caller's own account trusts the
-// caller by its ARN (not through its account).
-func (c *call) trustNamesCaller(roleARN string) bool {
-	m := roleARNPattern.FindStringSubmatch(roleARN)
-	if m == nil || m[1] != c.caller.accountID {
-		return false
-	}
-	r, ok := c.acct.roles[key(m[3])]
-	if !ok {
-		return false
-	}
-	trust, err := parsePolicy(r.trust, trustPolicy, 1<<20, "")
-	if err != nil {
-		return false
-	}
-	self := c.caller.userARN
-	if c.caller.kind == callerRole {
-		self = c.caller.roleARN
-	}
-	for _, st := range trust.Statements {
-		if st.Effect == "Allow" && st.matchesAction("sts:AssumeRole") {
-			for _, p := range st.Principal["AWS"] {
-				if p == self || p == c.caller.arn() {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 type authorizationRequest struct {
