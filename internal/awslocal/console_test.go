@@ -253,3 +253,44 @@ func TestConsoleSignInAndAuthorizationOverHTTP(t *testing.T) {
 		t.Fatalf("authorization: HTTP %d", resp.StatusCode)
 	}
 }
+
+// The resource each kind of call is authorised against.
+func TestRequestResource(t *testing.T) {
+	s := New(Options{})
+	acct := s.accountLocked(testAccount)
+	acct.users["erin"] = &user{name: "erin", path: "/eng/"}
+	acct.groups["devs"] = &group{name: "devs", path: "/"}
+	acct.roles["deployer"] = &role{name: "deployer", path: "/team/"}
+	erin := caller{accountID: testAccount, kind: callerUser, userName: "erin", userARN: "arn:aws:iam::" + testAccount + ":user/eng/erin"}
+	p := func(kv ...string) params {
+		out := params{}
+		for i := 0; i < len(kv); i += 2 {
+			out[kv[i]] = []string{kv[i+1]}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		service, op string
+		params      params
+		want        string
+	}{
+		{"iam", "ChangePassword", p(), "arn:aws:iam::" + testAccount + ":user/eng/erin"},
+		{"iam", "GetLoginProfile", p("UserName", "frank"), "arn:aws:iam::" + testAccount + ":user/frank"},
+		{"iam", "CreateUser", p("UserName", "frank", "Path", "/ops/"), "arn:aws:iam::" + testAccount + ":user/ops/frank"},
+		{"iam", "EnableMFADevice", p("UserName", "erin", "SerialNumber", "arn:aws:iam::"+testAccount+":mfa/erin"), "arn:aws:iam::" + testAccount + ":user/eng/erin"},
+		{"iam", "AttachUserPolicy", p("UserName", "erin", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"), "arn:aws:iam::" + testAccount + ":user/eng/erin"},
+		{"iam", "AddUserToGroup", p("UserName", "erin", "GroupName", "devs"), "arn:aws:iam::" + testAccount + ":group/devs"},
+		{"iam", "UpdateAssumeRolePolicy", p("RoleName", "deployer"), "arn:aws:iam::" + testAccount + ":role/team/deployer"},
+		{"iam", "CreatePolicyVersion", p("PolicyArn", "arn:aws:iam::"+testAccount+":policy/mfa"), "arn:aws:iam::" + testAccount + ":policy/mfa"},
+		{"iam", "CreateVirtualMFADevice", p("VirtualMFADeviceName", "erin"), "arn:aws:iam::" + testAccount + ":mfa/erin"},
+		{"iam", "DeleteVirtualMFADevice", p("SerialNumber", "arn:aws:iam::"+testAccount+":mfa/erin"), "arn:aws:iam::" + testAccount + ":mfa/erin"},
+		{"iam", "ListUsers", p(), "*"},
+		{"sts", "AssumeRole", p("RoleArn", "arn:aws:iam::"+testAccount+":role/team/deployer"), "arn:aws:iam::" + testAccount + ":role/team/deployer"},
+		{"sts", "GetSessionToken", p(), "*"},
+	} {
+		c := &call{s: s, acct: acct, caller: erin, p: tc.params, service: tc.service}
+		if got := c.requestResource(tc.op); got != tc.want {
+			t.Errorf("%s:%s %v: resource %s, want %s", tc.service, tc.op, tc.params, got, tc.want)
+		}
+	}
+}
