@@ -24,6 +24,18 @@ type accountList []string
 func (a *accountList) String() string     { return strings.Join(*a, ",") }
 func (a *accountList) Set(v string) error { *a = append(*a, v); return nil }
 
+// accountIDs is a repeatable flag of 12-digit account IDs.
+type accountIDs []string
+
+func (a *accountIDs) String() string { return strings.Join(*a, ",") }
+func (a *accountIDs) Set(v string) error {
+	if len(v) != 12 || strings.Trim(v, "0123456789") != "" {
+		return fmt.Errorf("%q is not a 12-digit account ID", v)
+	}
+	*a = append(*a, v)
+	return nil
+}
+
 func main() {
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "awslocal:", err)
@@ -47,6 +59,8 @@ func run(args []string) error {
 	readRate := fs.Float64("read-rate", 0, "read calls allowed per second, account and service before Throttling (0: no limit)")
 	readBurst := fs.Int("read-burst", 0, "burst of read calls (default: the rate)")
 	seed := fs.Int64("seed", 1, "seed for fault injection, so a run can be repeated")
+	var authorize accountIDs
+	fs.Var(&authorize, "authorize", "account ID whose IAM users and role sessions are authorised by their own policies (repeatable; see PUT /_awslocal/authorization)")
 	var extra accountList
 	fs.Var(&extra, "account", "extra account as id:accessKeyID:secretAccessKey (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -70,6 +84,9 @@ func run(args []string) error {
 			return fmt.Errorf("--account %q: want id:accessKeyID:secretAccessKey", a)
 		}
 		srv.AddAccount(parts[0], parts[1], parts[2])
+	}
+	for _, id := range authorize {
+		srv.RequireAuthorization(id, true)
 	}
 
 	sigs := make(chan os.Signal, 1)
