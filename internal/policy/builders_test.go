@@ -44,19 +44,39 @@ const mfaGolden = `{
     {"Sid": "AllowCreateOwnVirtualMFADevice", "Effect": "Allow",
      "Action": "iam:CreateVirtualMFADevice", "Resource": "arn:aws:iam::*:mfa/*"},
     {"Sid": "AllowManageOwnUserMFA", "Effect": "Allow",
-     "Action": ["iam:EnableMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice"],
+     "Action": ["iam:EnableMFADevice", "iam:GetMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice"],
      "Resource": ["arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"]},
     {"Sid": "AllowDeactivateOwnMFAOnlyWithMFA", "Effect": "Allow",
      "Action": "iam:DeactivateMFADevice", "Resource": ["arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"],
      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
     {"Sid": "DenyAllExceptSelfServiceWithoutMFA", "Effect": "Deny",
      "NotAction": ["iam:ChangePassword", "iam:CreateVirtualMFADevice", "iam:EnableMFADevice",
-       "iam:GetAccountPasswordPolicy", "iam:GetLoginProfile", "iam:GetUser", "iam:ListMFADevices",
+       "iam:GetAccountPasswordPolicy", "iam:GetLoginProfile", "iam:GetMFADevice", "iam:GetUser", "iam:ListMFADevices",
        "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"],
      "Resource": "*",
-     "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
+     "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}},
+    {"Sid": "DenyOtherUsersWithoutMFA", "Effect": "Deny",
+     "Action": ["iam:ChangePassword", "iam:EnableMFADevice", "iam:GetLoginProfile", "iam:GetMFADevice",
+       "iam:GetUser", "iam:ListMFADevices", "iam:ResyncMFADevice"],
+     "NotResource": ["arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"],
+     "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}},
+    {"Sid": "DenyMFAEnrolmentWithoutMFAContext", "Effect": "Deny",
+     "Action": ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ResyncMFADevice"],
+     "Resource": "*",
+     "Condition": {"Null": {"aws:MultiFactorAuthPresent": "true"}}}
   ]
 }`
+
+func statementBySid(t *testing.T, d *Document, sid string) Statement {
+	t.Helper()
+	for _, st := range d.Statement {
+		if st.Sid == sid {
+			return st
+		}
+	}
+	t.Fatalf("no statement %q", sid)
+	return Statement{}
+}
 
 func TestMFAEnforcement(t *testing.T) {
 	d := MFAEnforcement("aws")
@@ -67,13 +87,16 @@ func TestMFAEnforcement(t *testing.T) {
 	if s1, _ := Marshal(MFAEnforcement("")); s1 != mustMarshal(t, d) {
 		t.Fatal("empty partition should mean aws")
 	}
+	if n := len(mustMarshal(t, d)); n > 6144 {
+		t.Fatalf("MFA policy is %d characters, over IAM's managed-policy quota", n)
+	}
 
-	deny := d.Statement[len(d.Statement)-1]
+	deny := statementBySid(t, d, "DenyAllExceptSelfServiceWithoutMFA")
 	if deny.Effect != Deny || len(deny.Action) != 0 {
-		t.Fatalf("last statement must be the NotAction Deny: %+v", deny)
+		t.Fatalf("must be the NotAction Deny: %+v", deny)
 	}
 	// First sign-in with a forced password reset needs these.
-	for _, a := range []string{"iam:ChangePassword", "iam:GetAccountPasswordPolicy", "sts:GetSessionToken"} {
+	for _, a := range []string{"iam:ChangePassword", "iam:GetAccountPasswordPolicy", "sts:GetSessionToken", "iam:GetMFADevice"} {
 		if !slices.Contains(deny.NotAction, a) {
 			t.Errorf("%s must be an exception in the Deny", a)
 		}
@@ -95,6 +118,31 @@ func TestMFAEnforcement(t *testing.T) {
 	}
 	if slices.Contains(deny.NotAction, "iam:DeactivateMFADevice") {
 		t.Error("deactivating MFA must require MFA")
+	}
+	// Every exception scoped to the own user is denied on every other user.
+	others := statementBySid(t, d, "DenyOtherUsersWithoutMFA")
+	own := statementBySid(t, d, "AllowManageOwnPassword").Resource
+	if !slices.Equal(others.NotResource, own) || !slices.Equal(others.Condition["BoolIfExists"]["aws:MultiFactorAuthPresent"], StringList{"false"}) {
+		t.Fatalf("other-users Deny = %+v", others)
+	}
+	for _, st := range d.Statement {
+		if st.Effect == Allow && len(st.Condition) == 0 && slices.Equal(st.Resource, own) {
+			for _, a := range st.Action {
+				if !slices.Contains(others.Action, a) {
+					t.Errorf("%s is exempt on the own user but not denied on other users", a)
+				}
+			}
+		}
+	}
+	// Enrolment needs the MFA key in the request: bare long-term keys cannot enrol.
+	enrol := statementBySid(t, d, "DenyMFAEnrolmentWithoutMFAContext")
+	for _, a := range []string{"iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ResyncMFADevice"} {
+		if !slices.Contains(enrol.Action, a) {
+			t.Errorf("%s must be denied when aws:MultiFactorAuthPresent is absent", a)
+		}
+	}
+	if !slices.Equal(enrol.Condition["Null"]["aws:MultiFactorAuthPresent"], StringList{"true"}) {
+		t.Fatalf("enrolment Deny condition = %v", enrol.Condition)
 	}
 
 	cn := mustMarshal(t, MFAEnforcement("aws-cn"))
@@ -134,9 +182,24 @@ func TestTrust(t *testing.T) {
 		{
 			name: "third-party account with external id, no MFA",
 			in:   TrustInput{Partition: "aws-us-gov", Accounts: []string{"333333333333"}, ExternalID: "s3cr3t"},
-			golden: `{"Version":"2012-10-17","Statement":[{"Sid":"AllowAWSPrincipals","Effect":"Allow",
+			golden: `{"Version":"2012-10-17","Statement":[{"Sid":"AllowAccountsWithExternalID","Effect":"Allow",
 				"Principal":{"AWS":"arn:aws-us-gov:iam::333333333333:root"},"Action":"sts:AssumeRole",
 				"Condition":{"StringEquals":{"sts:ExternalId":"s3cr3t"}}}]}`,
+		},
+		{
+			// The console cannot send an external ID: people keep their MFA
+			// conditions and never get the external-ID condition.
+			name: "people and an account with an external id",
+			in: TrustInput{
+				People:     []string{"arn:aws:iam::111111111111:user/alice"},
+				Accounts:   []string{"333333333333"},
+				RequireMFA: true, ExternalID: "s3cr3t",
+			},
+			golden: `{"Version":"2012-10-17","Statement":[
+				{"Sid":"AllowPeople","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/alice"},"Action":"sts:AssumeRole",
+				 "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+				{"Sid":"AllowAccountsWithExternalID","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"sts:AssumeRole",
+				 "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"},"StringEquals":{"sts:ExternalId":"s3cr3t"}}}]}`,
 		},
 		{
 			name: "services never get MFA conditions",

@@ -25,8 +25,9 @@ type TrustInput struct {
 	// MaxMFAAgeSeconds, when > 0, adds NumericLessThan aws:MultiFactorAuthAge.
 	// The key is absent in sessions without MFA, so a maximum age implies MFA.
 	MaxMFAAgeSeconds int64
-	// ExternalID, when set, adds StringEquals sts:ExternalId for people and
-	// accounts (the confused-deputy guard for third parties).
+	// ExternalID, when set, adds StringEquals sts:ExternalId for accounts
+	// only (the confused-deputy guard for third parties); people switch roles
+	// in the console, which cannot send one.
 	ExternalID string
 	// Services are service principals such as "ec2.amazonaws.com".
 	Services []string
@@ -60,9 +61,11 @@ var ErrNoPrincipals = errors.New("the trust names no people, accounts, services 
 // Statements come in a fixed order with fixed Sids:
 //
 //  1. "AllowAWSPrincipals": people and accounts (sorted, de-duplicated), with
-//     sts:AssumeRole only (no sts:TagSession: sessions are not tagged by
-//     callers, which keeps the grant minimal), plus the MFA and external-ID
-//     conditions.
+//     sts:AssumeRole only, plus the MFA conditions. With an external ID it is
+//     two statements instead: "AllowPeople" (MFA conditions only: the console
+//     cannot send an external ID, so people would be locked out) and
+//     "AllowAccountsWithExternalID" (MFA conditions and sts:ExternalId: the
+//     confused-deputy guard applies to accounts, i.e. third parties).
 //  2. "AllowServices": service principals with sts:AssumeRole and no MFA
 //     condition, because services cannot present MFA.
 //  3. "AllowOIDC1", "AllowOIDC2", ...: one statement per provider (sorted by
@@ -78,44 +81,49 @@ func Trust(in TrustInput) (*Document, error) {
 	if in.MaxMFAAgeSeconds < 0 {
 		errs = append(errs, fmt.Sprintf("maximum MFA age %d is negative", in.MaxMFAAgeSeconds))
 	}
-	aws := cleanSet(in.People)
+	people := cleanSet(in.People)
+	var accounts []string
 	for _, id := range cleanSet(in.Accounts) {
 		if !IsAccountID(id) {
 			errs = append(errs, fmt.Sprintf("account %q is not a 12-digit AWS account ID", id))
 			continue
 		}
-		aws = append(aws, AccountRootARN(in.Partition, id))
+		accounts = append(accounts, AccountRootARN(in.Partition, id))
 	}
-	slices.Sort(aws)
-	aws = slices.Compact(aws)
-	for _, a := range aws {
+	for _, a := range people {
 		if !strings.HasPrefix(a, "arn:") {
 			errs = append(errs, fmt.Sprintf("person %q is not an IAM user ARN", a))
 		}
 	}
+	aws := cleanSet(append(slices.Clone(people), accounts...))
 
 	var sts []Statement
-	if len(aws) > 0 {
-		st := Statement{
-			Sid:       "AllowAWSPrincipals",
-			Effect:    Allow,
-			Principal: NewPrincipal(PrincipalAWS, aws...),
-			Action:    StringList{"sts:AssumeRole"},
+	mfa := Condition{}
+	if in.RequireMFA {
+		mfa["Bool"] = map[string]StringList{"aws:MultiFactorAuthPresent": {"true"}}
+	}
+	if in.MaxMFAAgeSeconds > 0 {
+		mfa["NumericLessThan"] = map[string]StringList{"aws:MultiFactorAuthAge": {strconv.FormatInt(in.MaxMFAAgeSeconds, 10)}}
+	}
+	if in.ExternalID == "" {
+		if len(aws) > 0 {
+			sts = append(sts, assumeStatement("AllowAWSPrincipals", aws, mfa))
 		}
-		cond := Condition{}
-		if in.RequireMFA {
-			cond["Bool"] = map[string]StringList{"aws:MultiFactorAuthPresent": {"true"}}
+	} else {
+		// The console cannot send an external ID, so people get a statement
+		// without it; only account principals (third parties calling the API)
+		// must present it.
+		if len(people) > 0 {
+			sts = append(sts, assumeStatement("AllowPeople", people, mfa))
 		}
-		if in.MaxMFAAgeSeconds > 0 {
-			cond["NumericLessThan"] = map[string]StringList{"aws:MultiFactorAuthAge": {strconv.FormatInt(in.MaxMFAAgeSeconds, 10)}}
+		if len(accounts) > 0 {
+			withID := Condition{}
+			for op, keys := range mfa {
+				withID[op] = keys
+			}
+			withID["StringEquals"] = map[string]StringList{"sts:ExternalId": {in.ExternalID}}
+			sts = append(sts, assumeStatement("AllowAccountsWithExternalID", accounts, withID))
 		}
-		if in.ExternalID != "" {
-			cond["StringEquals"] = map[string]StringList{"sts:ExternalId": {in.ExternalID}}
-		}
-		if len(cond) > 0 {
-			st.Condition = cond
-		}
-		sts = append(sts, st)
 	}
 
 	if services := cleanSet(in.Services); len(services) > 0 {
@@ -170,6 +178,22 @@ func Trust(in TrustInput) (*Document, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// assumeStatement allows sts:AssumeRole to AWS principals under cond (none
+// when empty). No sts:TagSession: sessions are not tagged by callers, which
+// keeps the grant minimal.
+func assumeStatement(sid string, principals []string, cond Condition) Statement {
+	st := Statement{
+		Sid:       sid,
+		Effect:    Allow,
+		Principal: NewPrincipal(PrincipalAWS, principals...),
+		Action:    StringList{"sts:AssumeRole"},
+	}
+	if len(cond) > 0 {
+		st.Condition = cond
+	}
+	return st
 }
 
 // cleanSet trims, drops empty strings, sorts and de-duplicates.

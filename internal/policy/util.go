@@ -19,3 +19,12 @@ func slicesConcat(lists ...StringList) []string {
 	}
 	return out
 }
+
+// sortedCopy returns a sorted copy of the list, so builders never share or
+// reorder a caller's slice.
+func sortedCopy(l []string) StringList {
+	out := make(StringList, len(l))
+	copy(out, l)
+	sort.Strings(out)
+	return out
+}
