@@ -35,8 +35,32 @@ func (m *ManagedPolicies) Observe(ctx context.Context, arn string) (plan.Managed
 	return o, nil
 }
 
-// Versions lists the policy's versions.
+// Versions lists the policy's versions and reads the document of each non-default
+// one (ListPolicyVersions does not return documents): a repair keeps a version only
+// if it holds the desired document. Called only when the default has drifted.
 func (m *ManagedPolicies) Versions(ctx context.Context, arn string) ([]plan.PolicyVersion, error) {
+	vs, err := m.listVersions(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	for i := range vs {
+		if vs[i].IsDefault {
+			continue
+		}
+		v, err := m.iam.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: &arn, VersionId: &vs[i].ID})
+		if IsNotFound(err) {
+			continue // deleted meanwhile: an empty document is deleted again, harmlessly
+		}
+		if err != nil {
+			return nil, err
+		}
+		vs[i].Document = awssdk.ToString(v.PolicyVersion.Document)
+	}
+	return vs, nil
+}
+
+// listVersions lists the policy's versions without their documents.
+func (m *ManagedPolicies) listVersions(ctx context.Context, arn string) ([]plan.PolicyVersion, error) {
 	var out []plan.PolicyVersion
 	p := iam.NewListPolicyVersionsPaginator(m.iam, &iam.ListPolicyVersionsInput{PolicyArn: &arn})
 	for p.HasMorePages() {
@@ -65,6 +89,8 @@ func (m *ManagedPolicies) Apply(ctx context.Context, arn string, ch plan.Change)
 		}
 	case "CreatePolicyVersion":
 		_, err = m.iam.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: &arn, PolicyDocument: &ch.Document, SetAsDefault: true})
+	case "SetDefaultPolicyVersion":
+		_, err = m.iam.SetDefaultPolicyVersion(ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: &arn, VersionId: &ch.Target})
 	case "DeletePolicyVersion":
 		_, err = m.iam.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: &arn, VersionId: &ch.Target})
 		if IsNotFound(err) {
@@ -125,7 +151,7 @@ func (m *ManagedPolicies) Delete(ctx context.Context, arn string) ([]string, err
 			}
 		}
 	}
-	versions, err := m.Versions(ctx, arn)
+	versions, err := m.listVersions(ctx, arn)
 	if err != nil && !IsNotFound(err) {
 		return done, err
 	}

@@ -55,6 +55,9 @@ type PolicyVersion struct {
 	// Order sorts versions by age: IAM numbers them v1, v2, ... and never reuses a
 	// number, so the number is the order of creation.
 	Order int
+	// Document is the version's document (URL-encoded as IAM returns it); read
+	// for non-default versions only, when a repair needs to know which to keep.
+	Document string
 }
 
 // ManagedPolicyObserved is a customer-managed policy as read from IAM.
@@ -77,11 +80,9 @@ type ManagedPolicyDesired struct {
 	Tags map[string]string
 }
 
-// maxPolicyVersions is IAM's limit of versions per managed policy.
-const maxPolicyVersions = 5
-
-// ManagedPolicyNeedsVersions reports whether planning needs the version list: the
-// document differs, so a new version is coming and room may have to be made.
+// ManagedPolicyNeedsVersions reports whether planning needs the version list (with
+// the documents of the non-default versions): the default document differs, so the
+// policy is repaired.
 func ManagedPolicyNeedsVersions(d ManagedPolicyDesired, o ManagedPolicyObserved) bool {
 	if !o.Exists {
 		return false
@@ -91,9 +92,18 @@ func ManagedPolicyNeedsVersions(d ManagedPolicyDesired, o ManagedPolicyObserved)
 }
 
 // ManagedPolicy plans a customer-managed policy: CreatePolicy with the ownership tags,
-// or a new default version when the default document differs canonically, deleting
-// the oldest non-default version first when IAM's five are in use. Only the
-// operator's own tag keys are compared: tags someone added are not removed.
+// or a repair when the default document differs canonically. Only the operator's own
+// tag keys are compared: tags someone added are not removed.
+//
+// A repair leaves no version but the desired one behind. A version added by hand
+// (say "Allow *") that is not the default is one SetDefaultPolicyVersion away from
+// being live, so it must not survive the repair, nor may the drifted default:
+//
+//  1. every non-default version whose document differs from the desired one is
+//     deleted (which also makes room under IAM's five versions);
+//  2. a non-default version that already holds the desired document becomes the
+//     default (SetDefaultPolicyVersion), else a new default version is created;
+//  3. the drifted former default, no longer the default, is deleted.
 func ManagedPolicy(d ManagedPolicyDesired, o ManagedPolicyObserved) []Change {
 	if !o.Exists {
 		return []Change{{Action: "CreatePolicy", Target: d.Name, Document: d.Document, Tags: d.Tags}}
@@ -109,29 +119,29 @@ func ManagedPolicy(d ManagedPolicyDesired, o ManagedPolicyObserved) []Change {
 	if !ManagedPolicyNeedsVersions(d, o) {
 		return out
 	}
-	if len(o.Versions) >= maxPolicyVersions {
-		if v, ok := oldestNonDefault(o.Versions); ok {
-			out = append(out, Change{Action: "DeletePolicyVersion", Target: v})
-		}
-	}
-	return append(out, Change{Action: "CreatePolicyVersion", Target: d.Name, Document: d.Document})
-}
-
-func oldestNonDefault(vs []PolicyVersion) (string, bool) {
-	var best *PolicyVersion
-	for i := range vs {
-		v := &vs[i]
+	versions := slices.Clone(o.Versions)
+	slices.SortFunc(versions, func(a, b PolicyVersion) int { return a.Order - b.Order })
+	var keep, oldDefault string
+	for _, v := range versions {
 		if v.IsDefault {
+			oldDefault = v.ID
 			continue
 		}
-		if best == nil || v.Order < best.Order {
-			best = v
+		if same, err := policy.Equal(d.Document, v.Document); err == nil && same && keep == "" {
+			keep = v.ID
+			continue
 		}
+		out = append(out, Change{Action: "DeletePolicyVersion", Target: v.ID})
 	}
-	if best == nil {
-		return "", false
+	if keep != "" {
+		out = append(out, Change{Action: "SetDefaultPolicyVersion", Target: keep})
+	} else {
+		out = append(out, Change{Action: "CreatePolicyVersion", Target: d.Name, Document: d.Document})
 	}
-	return best.ID, true
+	if oldDefault != "" {
+		out = append(out, Change{Action: "DeletePolicyVersion", Target: oldDefault})
+	}
+	return out
 }
 
 // VersionOrder turns IAM's version id ("v12") into its creation order (12); an id

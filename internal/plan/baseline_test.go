@@ -81,14 +81,27 @@ func TestManagedPolicy(t *testing.T) {
 	if !ManagedPolicyNeedsVersions(d, drifted) {
 		t.Error("a different document needs the version list")
 	}
-	drifted.Versions = []PolicyVersion{{ID: "v1", Order: 1}, {ID: "v2", IsDefault: true, Order: 2}}
-	if got := baselineActions(ManagedPolicy(d, drifted)); !reflect.DeepEqual(got, []string{"CreatePolicyVersion force-mfa"}) {
+	// The drifted default goes after a new default is created.
+	drifted.Versions = []PolicyVersion{{ID: "v2", IsDefault: true, Order: 2}}
+	if got := baselineActions(ManagedPolicy(d, drifted)); !reflect.DeepEqual(got, []string{"CreatePolicyVersion force-mfa", "DeletePolicyVersion v2"}) {
 		t.Errorf("drift with room: %v", got)
 	}
-	// Five versions: the oldest non-default goes first (v1 is the default here).
-	drifted.Versions = []PolicyVersion{{ID: "v1", IsDefault: true, Order: 1}, {ID: "v12", Order: 12}, {ID: "v3", Order: 3}, {ID: "v7", Order: 7}, {ID: "v9", Order: 9}}
-	if got := baselineActions(ManagedPolicy(d, drifted)); !reflect.DeepEqual(got, []string{"DeletePolicyVersion v3", "CreatePolicyVersion force-mfa"}) {
-		t.Errorf("drift at five versions: %v", got)
+	// Five versions, one added by hand as "Allow *" (v12) beside the desired one
+	// (v3): every non-default version that differs goes, oldest first, whatever its
+	// age, the desired one becomes the default again and the drifted default goes.
+	drifted.Versions = []PolicyVersion{
+		{ID: "v1", IsDefault: true, Order: 1}, {ID: "v12", Order: 12, Document: docB},
+		{ID: "v3", Order: 3, Document: docAEncoded}, {ID: "v7", Order: 7, Document: docB}, {ID: "v9", Order: 9, Document: "not json"},
+	}
+	want := []string{"DeletePolicyVersion v7", "DeletePolicyVersion v9", "DeletePolicyVersion v12", "SetDefaultPolicyVersion v3", "DeletePolicyVersion v1"}
+	if got := baselineActions(ManagedPolicy(d, drifted)); !reflect.DeepEqual(got, want) {
+		t.Errorf("repair at five versions: %v, want %v", got, want)
+	}
+	// No version holds the desired document: all non-default ones go, then a new default.
+	drifted.Versions = []PolicyVersion{{ID: "v4", IsDefault: true, Order: 4}, {ID: "v5", Order: 5, Document: docB}}
+	want = []string{"DeletePolicyVersion v5", "CreatePolicyVersion force-mfa", "DeletePolicyVersion v4"}
+	if got := baselineActions(ManagedPolicy(d, drifted)); !reflect.DeepEqual(got, want) {
+		t.Errorf("repair without the desired version: %v, want %v", got, want)
 	}
 	garbage := steady
 	garbage.DefaultDocument = "not json"
