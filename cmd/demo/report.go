@@ -10,6 +10,8 @@ import (
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -30,6 +32,13 @@ func report(ctx context.Context, w io.Writer, cl *cluster, aws *awsEnv, objs []*
 	}
 	section(w, "Team members")
 	formatMembers(w, members, kubectlCommand(cl))
+
+	proofs, err := sampleProofs(ctx, cl.client, objs)
+	if err != nil {
+		return err
+	}
+	section(w, "Promises proven by AWS's evaluator (iam:SimulatePrincipalPolicy)")
+	formatProofs(w, proofs)
 
 	inv, err := collectInventory(ctx, aws.cfg)
 	if err != nil {
@@ -129,6 +138,57 @@ func formatMembers(w io.Writer, members []iamv1.TeamMember, kubectl string) {
 		for _, r := range tm.Status.AssumableRoles {
 			fmt.Fprintf(w, "    %s (%s)\n      %s\n", r.Name, r.RoleARN, r.SwitchRoleURL)
 		}
+	}
+}
+
+// proofLine is one proof condition of a sample object.
+type proofLine struct {
+	Object    string // "AccountBaseline demo", "AssumableRole team-a/deploy"
+	Condition *metav1.Condition
+	Type      string
+}
+
+// sampleProofs reads MFAEnforced of the samples' AccountBaselines and
+// TrustVerified of their AssumableRoles.
+func sampleProofs(ctx context.Context, c client.Reader, objs []*unstructured.Unstructured) ([]proofLine, error) {
+	var out []proofLine
+	for _, o := range objs {
+		var obj client.Object
+		var conds *[]metav1.Condition
+		typ, name := "", o.GetName()
+		switch o.GroupVersionKind() {
+		case iamv1.GroupVersion.WithKind("AccountBaseline"):
+			ab := &iamv1.AccountBaseline{}
+			obj, conds, typ = ab, &ab.Status.Conditions, iamv1.ConditionMFAEnforced
+			name = "AccountBaseline " + name
+		case iamv1.GroupVersion.WithKind("AssumableRole"):
+			ar := &iamv1.AssumableRole{}
+			obj, conds, typ = ar, &ar.Status.Conditions, iamv1.ConditionTrustVerified
+			name = "AssumableRole " + o.GetNamespace() + "/" + name
+		default:
+			continue
+		}
+		if err := c.Get(ctx, client.ObjectKeyFromObject(o), obj); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", name, err)
+		}
+		out = append(out, proofLine{Object: name, Type: typ, Condition: meta.FindStatusCondition(*conds, typ)})
+	}
+	return out, nil
+}
+
+// formatProofs prints each proof: its status and its evidence (the number of
+// requests proven, or the first request that breaks the promise).
+func formatProofs(w io.Writer, proofs []proofLine) {
+	if len(proofs) == 0 {
+		fmt.Fprintln(w, "(no AccountBaseline or AssumableRole in the samples)")
+		return
+	}
+	for _, p := range proofs {
+		if p.Condition == nil {
+			fmt.Fprintf(w, "%s: %s not reported yet\n", p.Object, p.Type)
+			continue
+		}
+		fmt.Fprintf(w, "%s: %s=%s\n  %s\n", p.Object, p.Type, p.Condition.Status, p.Condition.Message)
 	}
 }
 
