@@ -17,6 +17,7 @@ import (
 	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/plan"
 	"github.com/iam-baseline/operator/internal/policy"
+	"github.com/iam-baseline/operator/internal/policy/proof"
 )
 
 const (
@@ -45,6 +46,8 @@ type AccountBaselineReconciler struct {
 	// FindingsInterval is how often the CIS findings are refreshed.
 	FindingsInterval time.Duration
 	Now              func() time.Time
+	// proofs remembers what MFAEnforced was last proven for, per baseline.
+	proofs proof.Memo
 }
 
 func (r *AccountBaselineReconciler) now() time.Time {
@@ -94,6 +97,8 @@ type baselineScope struct {
 	root           awsx.RootState
 	// findingsPending: the credential report is still being generated.
 	findingsPending bool
+	// changed: a change was made in AWS in this reconcile (Enforce).
+	changed bool
 }
 
 func (s *baselineScope) reconcile(ctx context.Context) error {
@@ -119,6 +124,9 @@ func (s *baselineScope) reconcile(ctx context.Context) error {
 	}
 	if convergeErr != nil {
 		return convergeErr
+	}
+	if err := s.proveMFA(ctx); err != nil {
+		return err
 	}
 	if s.observe {
 		setDrifted(&ab.Status.Conditions, ab.Generation, s.drift)
@@ -177,6 +185,7 @@ func (s *baselineScope) apply(ch plan.Change, do func() error) error {
 	if err := do(); err != nil {
 		return err
 	}
+	s.changed = true
 	recordChange(s.r.Recorder, kindAccountBaseline, s.ab, ch)
 	return nil
 }

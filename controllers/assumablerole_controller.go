@@ -16,6 +16,7 @@ import (
 	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/plan"
 	"github.com/iam-baseline/operator/internal/policy"
+	"github.com/iam-baseline/operator/internal/policy/proof"
 )
 
 const (
@@ -32,6 +33,8 @@ type AssumableRoleReconciler struct {
 	Recorder recorder.EventRecorder
 	AWS      *awsx.Provider
 	Resync   time.Duration
+	// proofs remembers what TrustVerified was last proven for, per role.
+	proofs proof.Memo
 }
 
 func (r *AssumableRoleReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -123,6 +126,9 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	r.setRoleStatus(ar, clients.AccountID, info)
 	ar.Status.TrustedMembers, ar.Status.Principals = trust.Trusted(), trust.Principals()
 	setDrifted(&ar.Status.Conditions, ar.Generation, nil)
+	if err := r.proveTrust(ctx, ar, clients, ar.Status.ARN, trustDoc, trust, plan.TrustChanged(changes)); err != nil {
+		return err
+	}
 	if len(trust.Pending) > 0 {
 		return waiting(iamv1.ReasonWaitingForMembers, jitter(r.Resync),
 			"IAM role %s is in sync; TeamMembers %v are left out of its trust until they exist and are Ready", name, trust.Pending)

@@ -73,7 +73,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer func() { _ = awsSrv.Close() }()
-	for i := 1; i <= 5; i++ {
+	for i := 1; i <= 6; i++ {
 		awsSrv.AddAccount(otherAccount(i), fmt.Sprintf("acct%d", i), fmt.Sprintf("secret%d", i))
 	}
 	for k, v := range map[string]string{

@@ -47,6 +47,14 @@ const (
 	ConditionRootAccessKeysAbsent = "RootAccessKeysAbsent"
 	// ConditionCISCompliant (AccountBaseline) summarises status.findings.
 	ConditionCISCompliant = "CISCompliant"
+	// ConditionMFAEnforced (AccountBaseline) is the proof, by AWS's own
+	// evaluator (iam:SimulatePrincipalPolicy), that without MFA the account's
+	// members can do nothing but sign in and enrol MFA: True with the number of
+	// requests proven, False naming the first request that breaks the promise.
+	ConditionMFAEnforced = "MFAEnforced"
+	// ConditionTrustVerified (AssumableRole) is the same proof for a role: each
+	// listed person may assume it with MFA only, an unlisted member not at all.
+	ConditionTrustVerified = "TrustVerified"
 )
 
 // Condition reasons. Reasons are CamelCase and stable: alerts and tests match on them.
@@ -66,6 +74,9 @@ const (
 	ReasonDriftDetected     = "DriftDetected"
 	ReasonInSync            = "InSync"
 	ReasonWaitingForMembers = "WaitingForMembers"
+	ReasonProven            = "Proven"
+	ReasonPromiseBroken     = "PromiseBroken"
+	ReasonNothingToProve    = "NothingToProve"
 )
 
 // Tags are IAM tags added to the resource next to the operator's ownership tags.

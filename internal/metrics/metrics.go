@@ -29,6 +29,14 @@ var (
 		Help: "Changes made in AWS by kind and action.",
 	}, []string{"kind", "action"})
 
+	// BrokenPromises counts proofs (iam:SimulatePrincipalPolicy) that found a
+	// promise broken, by kind and promise (MFAEnforced, TrustVerified). Nothing
+	// is rolled back: the condition and an event name the breaking request.
+	BrokenPromises = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "iam_baseline_broken_promises_total",
+		Help: "Proofs that found a promise broken, by kind and promise.",
+	}, []string{"kind", "promise"})
+
 	// CISFindings is the number of open CIS findings per account and control.
 	CISFindings = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "iam_baseline_cis_findings",
@@ -37,5 +45,5 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(AWSCalls, Reconciles, AWSChanges, CISFindings)
+	ctrlmetrics.Registry.MustRegister(AWSCalls, Reconciles, AWSChanges, BrokenPromises, CISFindings)
 }
