@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -35,7 +36,9 @@ const DefaultFindingsInterval = 15 * time.Minute
 
 // SetupWithManager watches AccountBaselines (spec changes and deletions; drift is
 // caught by the jittered resync). When a baseline is deleted, the other baselines
-// naming the same account are woken: the next oldest takes over the account.
+// naming the same account are woken: the next oldest takes over the account. A
+// TeamMember whose user or groups change wakes its baseline, which proves
+// MFAEnforced for the new set of groups.
 func (r *AccountBaselineReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent int) error {
 	onDelete := predicate.Funcs{
 		CreateFunc:  func(event.CreateEvent) bool { return false },
@@ -46,9 +49,31 @@ func (r *AccountBaselineReconciler) SetupWithManager(mgr ctrl.Manager, maxConcur
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&iamv1.AccountBaseline{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, deletingPredicate()))).
 		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.sameAccount), builder.WithPredicates(onDelete)).
+		Watches(&iamv1.TeamMember{}, handler.EnqueueRequestsFromMapFunc(memberBaseline), builder.WithPredicates(memberPermissionsChanged())).
 		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrent}).
 		Named("accountbaseline").
 		Complete(r)
+}
+
+// memberBaseline maps a TeamMember to its account's baseline, whose MFAEnforced
+// proof covers the member's set of groups.
+func memberBaseline(_ context.Context, o client.Object) []reconcile.Request {
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: o.(*iamv1.TeamMember).Spec.AccountRef}}}
+}
+
+// memberPermissionsChanged passes the member events that can change what the
+// MFA proof must cover: a user appearing or going (status.arn) and a change of
+// its groups. Anything else (and so a steady state) wakes no baseline.
+func memberPermissionsChanged() predicate.Funcs {
+	return predicate.Funcs{
+		CreateFunc: func(e event.CreateEvent) bool { return e.Object.(*iamv1.TeamMember).Status.ARN != "" },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			o, n := e.ObjectOld.(*iamv1.TeamMember), e.ObjectNew.(*iamv1.TeamMember)
+			return o.Status.ARN != n.Status.ARN || !slices.Equal(o.Status.Groups, n.Status.Groups)
+		},
+		DeleteFunc:  func(e event.DeleteEvent) bool { return e.Object.(*iamv1.TeamMember).Status.ARN != "" },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+	}
 }
 
 // sameAccount maps a baseline to the other baselines of its account.
