@@ -94,6 +94,9 @@ func TestDemoOnce(t *testing.T) {
 		"payments-deployer",
 		"daily-guardrail: 5",
 		"ACTUAL > 80 PERCENTAGE → EMAIL platform-alerts@example.com",
+		"AccountBaseline sandbox: MFAEnforced=True",
+		"AssumableRole team-payments/payments-deployer: TrustVerified=True",
+		"requests proven with iam:SimulatePrincipalPolicy",
 		"stopping what the demo started",
 	} {
 		if !strings.Contains(report, want) {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -33,7 +34,7 @@ func report(ctx context.Context, w io.Writer, cl *cluster, aws *awsEnv, objs []*
 	section(w, "Team members")
 	formatMembers(w, members, kubectlCommand(cl))
 
-	proofs, err := sampleProofs(ctx, cl.client, objs)
+	proofs, err := settledProofs(ctx, cl.client, objs, proofWait)
 	if err != nil {
 		return err
 	}
@@ -146,6 +147,35 @@ type proofLine struct {
 	Object    string // "AccountBaseline demo", "AssumableRole team-a/deploy"
 	Condition *metav1.Condition
 	Type      string
+}
+
+// proofWait bounds how long the report waits for the proofs: they are written by
+// the reconcile after the one that made everything Ready (a baseline proves once
+// its members have users).
+const proofWait = 60 * time.Second
+
+// settledProofs polls the proofs until each is True or False, or until timeout;
+// then it returns what there is.
+func settledProofs(ctx context.Context, c client.Reader, objs []*unstructured.Unstructured, timeout time.Duration) ([]proofLine, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		proofs, err := sampleProofs(ctx, c, objs)
+		if err != nil {
+			return nil, err
+		}
+		settled := true
+		for _, p := range proofs {
+			settled = settled && p.Condition != nil && p.Condition.Status != metav1.ConditionUnknown
+		}
+		if settled || time.Now().After(deadline) {
+			return proofs, nil
+		}
+		select {
+		case <-ctx.Done():
+			return proofs, nil
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // sampleProofs reads MFAEnforced of the samples' AccountBaselines and

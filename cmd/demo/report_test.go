@@ -115,3 +115,21 @@ func TestFormatHowToReach(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatProofs(t *testing.T) {
+	var b bytes.Buffer
+	formatProofs(&b, []proofLine{
+		{Object: "AccountBaseline sandbox", Type: iamv1.ConditionMFAEnforced, Condition: &metav1.Condition{Status: metav1.ConditionTrue,
+			Message: "without MFA, members can do nothing but sign in and enrol MFA: 136 requests proven with iam:SimulatePrincipalPolicy"}},
+		{Object: "AssumableRole team-payments/deployer", Type: iamv1.ConditionTrustVerified},
+	})
+	out := b.String()
+	for _, want := range []string{
+		"AccountBaseline sandbox: MFAEnforced=True\n  without MFA, members can do nothing but sign in and enrol MFA: 136 requests proven",
+		"AssumableRole team-payments/deployer: TrustVerified not reported yet",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
