@@ -2,15 +2,18 @@ package controllers_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -45,7 +48,13 @@ func TestMFAPromises(t *testing.T) {
 		waitMemberReady(t, tm)
 		return tm
 	}
-	alice, bob := mk("alice", "readers"), mk("bob")
+	alice := createMember(t, member(ns, "alice", func(tm *iamv1.TeamMember) {
+		tm.Spec.AccountRef = ab.Name
+		tm.Spec.Groups = []string{"readers"}
+		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{}
+	}))
+	waitMemberReady(t, alice)
+	bob := mk("bob")
 
 	// Proven once per distinct set of groups (two here), by the evaluator.
 	proven := waitProof(t, ab, abConds(ab), iamv1.ConditionMFAEnforced, metav1.ConditionTrue)
@@ -86,6 +95,57 @@ func TestMFAPromises(t *testing.T) {
 	} {
 		if got := decide(alice, c.action, c.resource, c.mfa...); got != c.want {
 			t.Errorf("%s: %s, want %s", c.what, got, c.want)
+		}
+	}
+
+	// The attacks themselves, with the local AWS authorising this account's
+	// requests by the caller's own policies, as IAM does.
+	key, err := a.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &alice.Status.UserName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec, err := secret(t, ns, "alice-console")
+	if err != nil {
+		t.Fatal(err)
+	}
+	awsSrv.RequireAuthorization(a.id, true)
+	attackStart := awsSrv.Calls()
+	leaked := iam.NewFromConfig(sdkConfig(t, awssdk.ToString(key.AccessKey.AccessKeyId), awssdk.ToString(key.AccessKey.SecretAccessKey)))
+	mustBeDenied := func(what string, err error) {
+		t.Helper()
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
+			t.Errorf("%s: %v, want AccessDenied", what, err)
+		}
+	}
+	_, err = leaked.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: awssdk.String("attacker")})
+	mustBeDenied("leaked keys create an MFA device", err)
+	_, err = leaked.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: &alice.Status.UserName, SerialNumber: &device,
+		AuthenticationCode1: awssdk.String("123456"), AuthenticationCode2: awssdk.String("654321")})
+	mustBeDenied("leaked keys enable an MFA device", err)
+	_, err = leaked.ListUsers(ctx, &iam.ListUsersInput{})
+	mustBeDenied("leaked keys list users", err)
+	// A password-only console session (first sign-in: the password is changed,
+	// no MFA yet) with ReadOnlyAccess: its own login profile yes, bob's no.
+	creds, err := awsSrv.ConsoleSignIn(a.id, alice.Status.UserName, string(sec.Data["password"]), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	console := iam.NewFromConfig(sessionConfig(t, creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken))
+	if _, err := console.ChangePassword(ctx, &iam.ChangePasswordInput{OldPassword: awssdk.String(string(sec.Data["password"])), NewPassword: awssdk.String("Alices-0wn-Passw0rd!")}); err != nil {
+		t.Fatalf("first sign-in cannot change the password: %v", err)
+	}
+	if _, err := console.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: &alice.Status.UserName}); err != nil {
+		t.Errorf("own login profile without MFA: %v", err)
+	}
+	_, err = console.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: &bob.Status.UserName})
+	mustBeDenied("password-only session reads another user's login profile with ReadOnlyAccess", err)
+	_, err = console.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: &bob.Status.UserName})
+	mustBeDenied("password-only session lists another user's MFA devices", err)
+	awsSrv.RequireAuthorization(a.id, false)
+	for _, c := range accountCalls(awsSrv.Calls().Since(attackStart), a.id).Mutating() {
+		if c.Outcome == "ok" && c.Operation != "ChangePassword" {
+			t.Errorf("an attack wrote to AWS: %s", c.Operation)
 		}
 	}
 
@@ -146,10 +206,6 @@ func TestMFAPromises(t *testing.T) {
 		t.Fatalf("TrustVerified: %s", verified.Message)
 	}
 	serial, code := enrolMFAIn(t, a.iam, alice.Status.UserName)
-	key, err := a.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &alice.Status.UserName})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := sdkConfig(t, awssdk.ToString(key.AccessKey.AccessKeyId), awssdk.ToString(key.AccessKey.SecretAccessKey))
 	if _, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn: &role.Status.ARN, RoleSessionName: awssdk.String("alice"), SerialNumber: &serial, TokenCode: &code,
@@ -187,6 +243,14 @@ func TestMFAPromises(t *testing.T) {
 	// Put it back for whoever uses the account next.
 	updateBaseline(t, ab, func(ab *iamv1.AccountBaseline) { ab.Spec.ManagementPolicy = iamv1.ManagementPolicyEnforce })
 	waitProof(t, ab, abConds(ab), iamv1.ConditionMFAEnforced, metav1.ConditionTrue)
+}
+
+// sessionConfig is sdkConfig for temporary credentials.
+func sessionConfig(t *testing.T, keyID, secret, token string) awssdk.Config {
+	t.Helper()
+	cfg := sdkConfig(t, keyID, secret)
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(keyID, secret, token)
+	return cfg
 }
 
 // waitProof waits for a proof condition with the given status and returns it.
