@@ -76,12 +76,22 @@ func (s *baselineScope) proveMFA(ctx context.Context) error {
 	}
 	res, _, err := awsx.NewProver(s.clients).Prove(ctx, requests)
 	if err != nil {
-		return err
+		proofUnknown(conds, ab.Generation, iamv1.ConditionMFAEnforced, err)
+		return nil
 	}
 	s.r.proofs.Remember(key, fp)
 	reportProof(s.r.Recorder, kindAccountBaseline, ab, conds, ab.Generation, iamv1.ConditionMFAEnforced,
 		"without MFA, members can do nothing but sign in and enrol MFA", res)
 	return nil
+}
+
+// proofUnknown reports a proof AWS could not answer (throttled, or the operator's
+// role lacks iam:SimulatePrincipalPolicy). The promise is neither proven nor
+// broken, nothing else waits for it, and the next reconcile asks again (the
+// fingerprint is not remembered).
+func proofUnknown(conds *[]metav1.Condition, generation int64, typ string, err error) {
+	conditions.Set(conds, generation, typ, metav1.ConditionUnknown, iamv1.ReasonAWSError,
+		"could not ask iam:SimulatePrincipalPolicy, will retry: "+awsx.Message(err))
 }
 
 // reportProof sets a proof's condition; a broken promise is also a warning

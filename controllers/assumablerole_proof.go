@@ -50,7 +50,8 @@ func (r *AssumableRoleReconciler) proveTrust(ctx context.Context, ar *iamv1.Assu
 	})
 	res, _, err := awsx.NewProver(clients).Prove(ctx, requests)
 	if err != nil {
-		return err
+		proofUnknown(conds, ar.Generation, iamv1.ConditionTrustVerified, err)
+		return nil
 	}
 	r.proofs.Remember(key, fp)
 	reportProof(r.Recorder, kindAssumableRole, ar, conds, ar.Generation, iamv1.ConditionTrustVerified,
