@@ -97,3 +97,20 @@ func TestTrustCatalogue(t *testing.T) {
 		t.Fatalf("open trust: %+v", res)
 	}
 }
+
+// BenchmarkMFACatalogueOffline: the whole MFA catalogue of one member decided
+// by the evaluator (what a plan would do offline, and what the local AWS does
+// per SimulatePrincipalPolicy call).
+func BenchmarkMFACatalogueOffline(b *testing.B) {
+	t := &testing.T{}
+	mfa := eval.Policy{ID: mfaARN, Kind: eval.Identity, Document: policy.MFAEnforcement("aws")}
+	readOnly := eval.Policy{ID: "ro", Kind: eval.Identity, Document: mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*","s3:Get*","s3:List*"],"Resource":"*"}]}`)}
+	requests := MFACatalogue(MemberInput{AccountID: acct, UserARN: alice, OtherUserARN: bob, MFAPolicyARN: mfaARN})
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := Judge(requests, answerOffline(t, requests, mfa, readOnly)); !res.Holds() {
+			b.Fatal(res.Message("MFA"))
+		}
+	}
+	b.ReportMetric(float64(len(requests)), "requests/op")
+}
