@@ -199,6 +199,11 @@ func TestMFAPromises(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitProof(t, role, func() []metav1.Condition { return role.Status.Conditions }, iamv1.ConditionTrustVerified, metav1.ConditionTrue, "4 requests proven")
+	snap = awsSrv.Calls()
+	time.Sleep(4 * resync)
+	if n := accountCalls(awsSrv.Calls().Since(snap), a.id).Count("iam", "SimulatePrincipalPolicy"); n != 0 {
+		t.Errorf("steady state with a role made %d simulation calls", n)
+	}
 	serial, code := enrolMFAIn(t, a.iam, alice.Status.UserName)
 	cfg := sdkConfig(t, awssdk.ToString(key.AccessKey.AccessKeyId), awssdk.ToString(key.AccessKey.SecretAccessKey))
 	if _, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{
