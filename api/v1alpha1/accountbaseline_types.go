@@ -340,6 +340,7 @@ type Finding struct {
 // +kubebuilder:printcolumn:name="Alias",type=string,JSONPath=`.spec.alias`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="CIS",type=string,JSONPath=`.status.conditions[?(@.type=="CISCompliant")].status`
+// +kubebuilder:printcolumn:name="MFA",type=string,JSONPath=`.status.conditions[?(@.type=="MFAEnforced")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type AccountBaseline struct {
 	metav1.TypeMeta   `json:",inline"`

@@ -176,6 +176,7 @@ type AssumableRoleStatus struct {
 // +kubebuilder:printcolumn:name="Account",type=string,JSONPath=`.spec.accountRef`
 // +kubebuilder:printcolumn:name="Role",type=string,JSONPath=`.status.roleName`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Trust",type=string,JSONPath=`.status.conditions[?(@.type=="TrustVerified")].status`
 // +kubebuilder:printcolumn:name="ARN",type=string,JSONPath=`.status.arn`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type AssumableRole struct {
