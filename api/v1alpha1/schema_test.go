@@ -243,9 +243,9 @@ func mustYAML(t *testing.T, v any) []byte {
 func TestSchemaPrinterColumnsAndCategories(t *testing.T) {
 	ctx := context.Background()
 	want := map[string][]string{
-		"accountbaselines.iam.baseline.dev": {"Account", "Alias", "Ready", "CIS", "Age"},
+		"accountbaselines.iam.baseline.dev": {"Account", "Alias", "Ready", "CIS", "MFA", "Age"},
 		"teammembers.iam.baseline.dev":      {"Account", "User", "MFA", "Ready", "ARN", "Age"},
-		"assumableroles.iam.baseline.dev":   {"Account", "Role", "Ready", "ARN", "Age"},
+		"assumableroles.iam.baseline.dev":   {"Account", "Role", "Ready", "Trust", "ARN", "Age"},
 	}
 	shortNames := map[string]string{
 		"accountbaselines.iam.baseline.dev": "ab",
