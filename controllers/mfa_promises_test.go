@@ -35,6 +35,11 @@ import (
 func TestMFAPromises(t *testing.T) {
 	ctx := context.Background()
 	a := account(t, 6)
+	// The operator's role in the account needs its permissions while the local
+	// AWS authorises requests below.
+	if _, err := a.iam.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: awssdk.String(baselineRole), PolicyArn: awssdk.String("arn:aws:iam::aws:policy/AdministratorAccess")}); err != nil {
+		t.Fatal(err)
+	}
 	ab := a.baseline(t, "promises", func(ab *iamv1.AccountBaseline) {
 		ab.Spec.Groups = []iamv1.PermissionGroup{{Name: "readers", ManagedPolicies: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}}}
 	})
@@ -106,6 +111,7 @@ func TestMFAPromises(t *testing.T) {
 		t.Fatal(err)
 	}
 	awsSrv.RequireAuthorization(a.id, true)
+	t.Cleanup(func() { awsSrv.RequireAuthorization(a.id, false) })
 	attackStart := awsSrv.Calls()
 	leaked := iam.NewFromConfig(sdkConfig(t, awssdk.ToString(key.AccessKey.AccessKeyId), awssdk.ToString(key.AccessKey.SecretAccessKey)))
 	mustBeDenied := func(what string, err error) {
