@@ -57,6 +57,7 @@ func TestMFAPromises(t *testing.T) {
 		tm.Spec.AccountRef = ab.Name
 		tm.Spec.Groups = []string{"readers"}
 		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{}
+		tm.Spec.AccessKeys = &iamv1.AccessKeys{Enabled: true}
 	}))
 	waitMemberReady(t, alice)
 	bob := mk("bob")
@@ -102,10 +103,11 @@ func TestMFAPromises(t *testing.T) {
 
 	// The attacks themselves, with the local AWS authorising this account's
 	// requests by the caller's own policies, as IAM does.
-	key, err := a.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &alice.Status.UserName})
+	keys, err := secret(t, ns, "alice-access-key") // the member's keys, leaked
 	if err != nil {
 		t.Fatal(err)
 	}
+	keyID, keySecret := string(keys.Data["AWS_ACCESS_KEY_ID"]), string(keys.Data["AWS_SECRET_ACCESS_KEY"])
 	sec, err := secret(t, ns, "alice-console")
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +115,7 @@ func TestMFAPromises(t *testing.T) {
 	awsSrv.RequireAuthorization(a.id, true)
 	t.Cleanup(func() { awsSrv.RequireAuthorization(a.id, false) })
 	attackStart := awsSrv.Calls()
-	leaked := iam.NewFromConfig(sdkConfig(t, awssdk.ToString(key.AccessKey.AccessKeyId), awssdk.ToString(key.AccessKey.SecretAccessKey)))
+	leaked := iam.NewFromConfig(sdkConfig(t, keyID, keySecret))
 	mustBeDenied := func(what string, err error) {
 		t.Helper()
 		var ae smithy.APIError
@@ -211,7 +213,7 @@ func TestMFAPromises(t *testing.T) {
 		t.Errorf("steady state with a role made %d simulation calls", n)
 	}
 	serial, code := enrolMFAIn(t, a.iam, alice.Status.UserName)
-	cfg := sdkConfig(t, awssdk.ToString(key.AccessKey.AccessKeyId), awssdk.ToString(key.AccessKey.SecretAccessKey))
+	cfg := sdkConfig(t, keyID, keySecret)
 	if _, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn: &role.Status.ARN, RoleSessionName: awssdk.String("alice"), SerialNumber: &serial, TokenCode: &code,
 	}); err != nil {
