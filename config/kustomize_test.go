@@ -181,7 +181,10 @@ func TestKustomizeApply(t *testing.T) {
 
 	// The CRDs already exist (envtest installed them), so apply server-side and take
 	// ownership of their fields. Twice: a second apply must also succeed unchanged.
-	kubectl := filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl")
+	kubectl, err := testenv.Kubectl()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		cmd := exec.CommandContext(ctx, kubectl, "apply", "-k", filepath.Join(testenv.RepoRoot(), "config", "default"),

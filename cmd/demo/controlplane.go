@@ -20,10 +20,6 @@ import (
 	"github.com/iam-baseline/operator/internal/testenv"
 )
 
-// kubeVersion must match KUBE_VERSION in the Makefile: it names the directory
-// `make envtest` builds into, used when the demo runs without make.
-const kubeVersion = "1.37.2"
-
 // cluster is the Kubernetes API the demo talks to: the local control plane, or the
 // cluster KUBECONFIG names.
 type cluster struct {
@@ -46,11 +42,10 @@ func startCluster(ctx context.Context, tmp string, p *progress) (*cluster, error
 		return externalCluster(ctx, p)
 	}
 	p.step("starting the control plane (kube-apiserver and etcd)…")
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		// `go run ./cmd/demo` without make: use what `make envtest` built.
-		assets = filepath.Join(testenv.RepoRoot(), "bin", "k8s", fmt.Sprintf("%s-%s-%s", kubeVersion, runtime.GOOS, runtime.GOARCH))
-		_ = os.Setenv("KUBEBUILDER_ASSETS", assets)
+	// `go run ./cmd/demo` without make finds what `make envtest` built (testenv.Assets).
+	assets, err := testenv.Assets()
+	if err != nil {
+		return nil, err
 	}
 	cp, err := testenv.StartControlPlane()
 	if err != nil {
@@ -101,8 +96,17 @@ func externalCluster(ctx context.Context, p *progress) (*cluster, error) {
 	}
 	return &cluster{
 		cfg: cfg, client: c, server: cfg.Host, stop: func() {},
-		kubectl: findKubectl(os.Getenv("KUBEBUILDER_ASSETS")),
+		kubectl: findKubectl(assetsIfBuilt()),
 	}, nil
+}
+
+// assetsIfBuilt is the control plane's directory when `make envtest` has built it, or "".
+func assetsIfBuilt() string {
+	dir, err := testenv.Assets()
+	if err != nil {
+		return ""
+	}
+	return dir
 }
 
 // findKubectl prefers the kubectl `make envtest` built (same version as the API

@@ -1,12 +1,11 @@
 // Package testenv starts the real control plane (kube-apiserver and etcd through
 // controller-runtime's envtest) with the project's CRDs installed, for integration
-// tests and the local demo. The binaries are built by `make envtest` and found through
-// KUBEBUILDER_ASSETS.
+// tests and the local demo. The binaries are built once by `make envtest`; see Assets
+// for how they are found.
 package testenv
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -42,14 +41,9 @@ func RepoRoot() string {
 // StartControlPlane starts envtest. It fails with a clear message when the binaries
 // are missing, instead of trying envtest's download, which cannot work offline.
 func StartControlPlane() (*ControlPlane, error) {
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		return nil, fmt.Errorf("KUBEBUILDER_ASSETS is not set: run the tests with `make test` (it builds the control plane with `make envtest`)")
-	}
-	for _, bin := range []string{"kube-apiserver", "etcd"} {
-		if _, err := os.Stat(filepath.Join(assets, bin)); err != nil {
-			return nil, fmt.Errorf("%s not found in KUBEBUILDER_ASSETS=%s: run `make envtest`", bin, assets)
-		}
+	assets, err := Assets()
+	if err != nil {
+		return nil, err
 	}
 	// The project's kinds join client-go's global scheme once per process: a second
 	// control plane in the same process (the demo's tests) must not write to a scheme
