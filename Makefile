@@ -21,6 +21,18 @@ export KUBEBUILDER_ASSETS
 GO_TEST_FLAGS ?= -count=1
 ARGS ?=
 
+# Release: `make release VERSION=1.2.3` (image, install.yaml and the chart in dist/).
+VERSION ?= dev
+IMAGE_REPO ?= ghcr.io/iam-baseline/operator
+DIST ?= $(shell pwd)/dist
+# Every timestamp in the image and the chart package (reproducible builds): the
+# commit's time, so two builds of one commit are the same bytes.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+# The image, chart and release tooling is its own Go module (Helm's SDK must not
+# change the operator's dependencies).
+RELEASE_MODULE := hack/release
+
 .PHONY: all
 all: build
 
@@ -33,8 +45,9 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the markers.
+manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the markers, and the chart's copies of them.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd:allowDangerousTypes=false paths="./api/..." paths="./controllers/..." output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+	cd $(RELEASE_MODULE) && go run ./chart/sync
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate deepcopy code.
@@ -45,8 +58,9 @@ fmt: ## gofmt every Go file.
 	gofmt -l -w $$(git ls-files '*.go')
 
 .PHONY: vet
-vet: ## go vet.
+vet: ## go vet (the operator and the release module).
 	go vet ./...
+	cd $(RELEASE_MODULE) && go vet ./...
 
 .PHONY: check-fmt
 check-fmt: ## Fail if a Go file is not gofmt-clean.
@@ -55,6 +69,7 @@ check-fmt: ## Fail if a Go file is not gofmt-clean.
 .PHONY: test
 test: envtest check-fmt vet ## vet, unit tests and envtest integration tests (builds the control plane once).
 	go test $(GO_TEST_FLAGS) ./...
+	cd $(RELEASE_MODULE) && go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: test-race
 test-race: envtest ## Tests with the race detector.
@@ -75,6 +90,16 @@ bench-scale: envtest ## Scale benchmark: the manager as a process, N=200 and N=1
 build: ## Build the manager and the local AWS into ./bin.
 	go build -o $(LOCALBIN)/manager ./cmd/manager
 	go build -o $(LOCALBIN)/awslocal ./cmd/awslocal
+
+.PHONY: image
+image: ## The manager's OCI image archive in dist/, without Docker (VERSION, IMAGE_REPO).
+	cd $(RELEASE_MODULE) && go run . image --version $(VERSION) --repository $(IMAGE_REPO) \
+		--out $(DIST)/iam-baseline-operator-$(VERSION)-linux-$(GOARCH).tar
+
+.PHONY: release
+release: ## dist/: image archive, install.yaml (image pinned by digest) and the packaged chart. VERSION=x required.
+	@if [ "$(VERSION)" = dev ]; then echo "usage: make release VERSION=1.2.3" >&2; exit 1; fi
+	cd $(RELEASE_MODULE) && go run . release --version $(VERSION) --repository $(IMAGE_REPO) --out $(DIST)
 
 .PHONY: demo
 demo: envtest ## Run everything on this machine: control plane, local AWS, operator, samples.
