@@ -39,9 +39,9 @@ type controlPlane struct {
 }
 
 func startControlPlane(dir string) (*controlPlane, error) {
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		return nil, fmt.Errorf("KUBEBUILDER_ASSETS is not set: run `make bench-scale`")
+	assets, err := testenv.Assets()
+	if err != nil {
+		return nil, err
 	}
 	policy := filepath.Join(dir, "audit-policy.yaml")
 	if err := os.WriteFile(policy, []byte(auditPolicy), 0o600); err != nil {
