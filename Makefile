@@ -69,7 +69,7 @@ check-fmt: ## Fail if a Go file is not gofmt-clean.
 .PHONY: test
 test: envtest check-fmt vet ## vet, unit tests and envtest integration tests (builds the control plane once).
 	go test $(GO_TEST_FLAGS) ./...
-	cd $(RELEASE_MODULE) && go test $(GO_TEST_FLAGS) ./...
+	cd $(RELEASE_MODULE) && go test $(GO_TEST_FLAGS) -timeout 30m ./... # the image test builds the manager (-trimpath: cold the first time)
 
 .PHONY: test-race
 test-race: envtest ## Tests with the race detector.
