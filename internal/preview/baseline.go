@@ -232,13 +232,19 @@ func (p *planner) budgets(ctx context.Context, ab *iamv1.AccountBaseline, client
 	return nil
 }
 
+// passwordPolicyDiff names the settings that change ("minimumLength 8 -> 14"), or
+// all of them when the account has no password policy.
 func passwordPolicyDiff(o *plan.PasswordPolicy, d plan.PasswordPolicy) string {
-	if o == nil {
-		return fmt.Sprintf("the account has none; set %+v", d)
+	none := o == nil
+	if none {
+		o = &plan.PasswordPolicy{}
 	}
 	var parts []string
 	add := func(name string, a, b any) {
-		if fmt.Sprint(a) != fmt.Sprint(b) {
+		switch {
+		case none:
+			parts = append(parts, fmt.Sprintf("%s %v", name, b))
+		case fmt.Sprint(a) != fmt.Sprint(b):
 			parts = append(parts, fmt.Sprintf("%s %v -> %v", name, a, b))
 		}
 	}
@@ -251,5 +257,8 @@ func passwordPolicyDiff(o *plan.PasswordPolicy, d plan.PasswordPolicy) string {
 	add("allowUsersToChangePassword", o.AllowUsersToChangePassword, d.AllowUsersToChangePassword)
 	add("maxPasswordAgeDays", o.MaxPasswordAgeDays, d.MaxPasswordAgeDays)
 	add("hardExpiry", o.HardExpiry, d.HardExpiry)
+	if none {
+		return "the account has none: " + strings.Join(parts, ", ")
+	}
 	return strings.Join(parts, ", ")
 }

@@ -3,25 +3,59 @@ package preview
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/iam-baseline/operator/internal/policy"
 )
 
-// prettyDocument is a policy document in canonical form (policy.Canonical: the form
-// the planner compares), indented, so two documents that differ only in key order,
-// value order or URL-encoding print the same and a diff shows only real changes. A
-// document that does not parse is shown as it is.
+// prettyDocument is a policy document in a stable, reviewable form: parsed (so
+// URL-encoding, key order and whitespace are gone), every value list sorted and
+// statements sorted, indented. Two documents the planner finds equal print alike
+// except for the case of action names, which is kept as written (the planner's
+// canonical form lower-cases them, which is right for comparing and hard to read).
+// A document that does not parse is shown as it is.
 func prettyDocument(doc string) string {
 	d, err := policy.Parse(doc)
 	if err != nil {
 		return doc
 	}
+	for i := range d.Statement {
+		st := &d.Statement[i]
+		for _, l := range []*policy.StringList{&st.Action, &st.NotAction, &st.Resource, &st.NotResource} {
+			slices.Sort(*l)
+			*l = slices.Compact(*l)
+		}
+		for _, pr := range []*policy.Principal{st.Principal, st.NotPrincipal} {
+			if pr != nil {
+				for _, v := range pr.Values {
+					slices.Sort(v)
+				}
+			}
+		}
+		for _, keys := range st.Condition {
+			for _, v := range keys {
+				slices.Sort(v)
+			}
+		}
+	}
+	slices.SortStableFunc(d.Statement, func(a, b policy.Statement) int {
+		return strings.Compare(statementJSON(a), statementJSON(b))
+	})
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return doc
+	}
 	var buf bytes.Buffer
-	if err := json.Indent(&buf, []byte(d.CanonicalJSON()), "", "  "); err != nil {
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
 		return doc
 	}
 	return buf.String()
+}
+
+func statementJSON(st policy.Statement) string {
+	b, _ := json.Marshal(st)
+	return string(b)
 }
 
 // lineDiff is a minimal line diff of a and b (longest common subsequence), each

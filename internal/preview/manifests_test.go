@@ -55,7 +55,7 @@ spec: {accountRef: sandbox, grups: [developers]}
 
 func TestDocumentsPrintCanonicallyAndDiffByLine(t *testing.T) {
 	a := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","ec2:Describe*"],"Resource":"*"}]}`
-	b := `{"Statement":[{"Resource":["*"],"Action":["EC2:Describe*","s3:GetObject"],"Effect":"Allow"}],"Version":"2012-10-17"}`
+	b := `{"Statement":[{"Resource":["*"],"Action":["ec2:Describe*","s3:GetObject","s3:GetObject"],"Effect":"Allow"}],"Version":"2012-10-17"}`
 	if prettyDocument(a) != prettyDocument(b) {
 		t.Errorf("reordering is a change:\n%s\n%s", prettyDocument(a), prettyDocument(b))
 	}
@@ -66,12 +66,12 @@ func TestDocumentsPrintCanonicallyAndDiffByLine(t *testing.T) {
 		switch l[0] {
 		case '-':
 			minus++
-			if !strings.Contains(l, "s3:getobject") {
+			if !strings.Contains(l, "s3:GetObject") {
 				t.Errorf("removed line %q", l)
 			}
 		case '+':
 			plus++
-			if !strings.Contains(l, "s3:putobject") {
+			if !strings.Contains(l, "s3:PutObject") {
 				t.Errorf("added line %q", l)
 			}
 		}

@@ -346,7 +346,12 @@ func changeOf(c plan.Change, old func(plan.Change) string) Change {
 func detail(c plan.Change) string {
 	var parts []string
 	if c.Value != "" && c.Value != c.Target {
-		parts = append(parts, "value "+c.Value)
+		label := "value"
+		switch c.Action {
+		case "CreateUser", "UpdateUser", "CreateGroup", "UpdateGroup", plan.ActionCreateRole:
+			label = "path"
+		}
+		parts = append(parts, label+" "+c.Value)
 	}
 	if len(c.Tags) > 0 {
 		var kv []string

@@ -17,8 +17,12 @@ type Report struct {
 type Counts struct {
 	// Changes are the AWS writes the operator would make (drift under Observe excluded).
 	Changes int `json:"changes"`
-	// Objects that would change, be deleted, be refused or wait.
-	Changed, Deleted, Refused, Waiting, Errors int
+	// Objects that would change, be deleted, be refused, wait, or could not be read.
+	Changed int `json:"changed"`
+	Deleted int `json:"deleted"`
+	Refused int `json:"refused"`
+	Waiting int `json:"waiting"`
+	Errors  int `json:"errors"`
 }
 
 // Object is what one Kubernetes object would do in AWS.
