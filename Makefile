@@ -87,9 +87,15 @@ bench-scale: envtest ## Scale benchmark: the manager as a process, N=200 and N=1
 ##@ Build
 
 .PHONY: build
-build: ## Build the manager and the local AWS into ./bin.
+build: ## Build the manager, the local AWS and the plan command (also as the kubectl plugin) into ./bin.
 	go build -o $(LOCALBIN)/manager ./cmd/manager
 	go build -o $(LOCALBIN)/awslocal ./cmd/awslocal
+	$(MAKE) plan
+
+.PHONY: plan
+plan: ## Build iam-baseline (plan) and link it as the kubectl plugin kubectl-iam_baseline (docs/plan.md).
+	go build -o $(LOCALBIN)/iam-baseline ./cmd/iam-baseline
+	ln -sf iam-baseline $(LOCALBIN)/kubectl-iam_baseline
 
 .PHONY: image
 image: ## The manager's OCI image archive in dist/, without Docker (VERSION, IMAGE_REPO).

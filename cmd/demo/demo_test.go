@@ -78,6 +78,10 @@ func TestDemoOnce(t *testing.T) {
 	report := out.String()
 	for _, want := range []string{
 		"starting the control plane",
+		// The plan of the samples against the empty local AWS, before applying.
+		"planning: what the samples will change in AWS",
+		"+ AssumableRole team-payments/payments-deployer (IAM role payments-deployer in account 123456789012): create",
+		"Plan: 22 AWS changes (4 objects to create or update, 0 to delete), 0 refused, 0 waiting, 0 errors.",
 		"waiting for 4 objects to be Ready",
 		"all 4 objects are Ready",
 		"$ kubectl get ab,tm,ar -A",
@@ -102,6 +106,9 @@ func TestDemoOnce(t *testing.T) {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q", want)
 		}
+	}
+	if plan, apply := strings.Index(report, "Plan: "), strings.Index(report, "applying 4 samples"); plan < 0 || apply < plan {
+		t.Errorf("the plan is not printed before the samples are applied")
 	}
 	if len(passwords) == 0 {
 		t.Fatal("no passwords read: the leak check checks nothing")

@@ -110,6 +110,9 @@ func run(ctx context.Context, opts options) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := printPlan(ctx, opts.out, cl.client, objs, p); err != nil {
+		return err
+	}
 	p.step(fmt.Sprintf("applying %s from %s…", plural(len(objs), "sample"), opts.samplesDir))
 	if err := applySamples(ctx, cl.client, objs, p); err != nil {
 		return err
