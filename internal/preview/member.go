@@ -10,6 +10,7 @@ import (
 	awsx "github.com/iam-baseline/operator/internal/aws"
 	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/plan"
+	"github.com/iam-baseline/operator/internal/policy"
 )
 
 // precheckMembers finds the members the operator would refuse before any AWS call
@@ -67,6 +68,9 @@ func (p *planner) planMember(ctx context.Context, tm *iamv1.TeamMember, o *Objec
 	}
 	o.Changes = changesOf(changes, func(c plan.Change) string { return observed.InlinePolicies[c.Target] })
 	p.memberFindings(o.Key(), ab, want.Name, observed, changes)
+	if err := p.planUser(o.Key(), ab, clients, want); err != nil {
+		return false, err
+	}
 	if tm.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
 		return !observed.Exists, nil
 	}
@@ -122,6 +126,20 @@ func accessKeyChanges(tm *iamv1.TeamMember, userName string, keys []plan.AccessK
 		out = append(out, Change{Action: "DeleteAccessKey", Target: id, Detail: "rotated"})
 	}
 	return out
+}
+
+// planUser records the user after the change for the MFA proof.
+func (p *planner) planUser(obj string, ab *iamv1.AccountBaseline, clients *awsx.Clients, want plan.UserDesired) error {
+	u := plannedUser{obj: obj, name: want.Name, arn: policy.UserARN(clients.Partition, clients.AccountID, want.Path, want.Name)}
+	if g := desired.MFAGroup(ab); g != "" && slices.Contains(want.Groups, g) {
+		mfa, err := desired.MFAPolicy(ab, clients.Partition, nil)
+		if err != nil {
+			return err
+		}
+		u.mfaPolicy = mfa.Document
+	}
+	p.plannedUsers = append(p.plannedUsers, u)
+	return nil
 }
 
 func consoleSecretName(tm *iamv1.TeamMember) string {

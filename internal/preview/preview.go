@@ -75,6 +75,7 @@ func Plan(ctx context.Context, in Input) (*Report, error) {
 	sortObjects(r.Objects)
 	r.Security = p.findings
 	sortFindings(r.Security)
+	r.Guarantees = p.proveGuarantees()
 	r.Counts = count(r.Objects)
 	return r, nil
 }
@@ -92,6 +93,9 @@ type planner struct {
 	// namespaces the manifests declare objects in: the scope of deletions.
 	namespaces map[string]bool
 	findings   []Finding
+	// plannedUsers and plannedRoles are the state after the change, for the proofs.
+	plannedUsers []plannedUser
+	plannedRoles []plannedRole
 }
 
 type accountResult struct {

@@ -44,6 +44,17 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintln(b)
 	}
+	if len(r.Guarantees) > 0 {
+		fmt.Fprintln(b, "Guarantees after the change (offline IAM evaluator):")
+		for _, g := range r.Guarantees {
+			mark := "ok"
+			if !g.Holds {
+				mark = "BROKEN"
+			}
+			fmt.Fprintf(b, "  %s %s: %s\n", mark, g.Object, g.Message)
+		}
+		fmt.Fprintln(b)
+	}
 	for _, o := range r.Objects {
 		name := o.Name
 		if o.Namespace != "" {

@@ -9,8 +9,11 @@ package preview
 // and the security findings a reviewer should read first.
 type Report struct {
 	Security []Finding `json:"security"`
-	Objects  []Object  `json:"objects"`
-	Counts   Counts    `json:"counts"`
+	// Guarantees are the operator's promises checked on the state after the change
+	// with the offline IAM evaluator.
+	Guarantees []Guarantee `json:"guarantees"`
+	Objects    []Object    `json:"objects"`
+	Counts     Counts      `json:"counts"`
 }
 
 // Counts summarise a report; the exit status of the plan command follows them.

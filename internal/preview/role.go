@@ -110,6 +110,8 @@ func (p *planner) planRole(ctx context.Context, ar *iamv1.AssumableRole, o *Obje
 	res.arn = policy.RoleARN(clients.Partition, clients.AccountID, want.Path, want.Name)
 	res.url = policy.SwitchRoleURL(clients.AccountID, want.Name, "")
 	res.trusted = trust.Trusted()
+	p.plannedRoles = append(p.plannedRoles, plannedRole{obj: o.Key(), name: want.Name, arn: res.arn, account: clients.AccountID,
+		partition: clients.Partition, trust: trustDoc, people: trust.Input.People, requireMFA: trust.Input.RequireMFA})
 	p.roleFindings(o.Key(), want.Name, observed, trustDoc, changes)
 	return !observed.Exists, nil
 }
