@@ -67,12 +67,12 @@ func (p *planner) planMember(ctx context.Context, tm *iamv1.TeamMember, o *Objec
 		return false, err
 	}
 	o.Changes = changesOf(changes, func(c plan.Change) string { return observed.InlinePolicies[c.Target] })
+	if tm.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
+		return !observed.Exists, nil // drift only: the operator changes nothing
+	}
 	p.memberFindings(o.Key(), ab, want.Name, observed, changes)
 	if err := p.planUser(o.Key(), ab, clients, want); err != nil {
 		return false, err
-	}
-	if tm.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
-		return !observed.Exists, nil
 	}
 	// The console login and the access keys: the controller makes these after the
 	// user (the password and key go straight into Secrets, which a plan never reads).

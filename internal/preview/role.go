@@ -107,6 +107,9 @@ func (p *planner) planRole(ctx context.Context, ar *iamv1.AssumableRole, o *Obje
 	if len(trust.Pending) > 0 {
 		o.Message = "TeamMembers " + joinList(trust.Pending) + " are left out of the trust until they exist and are Ready"
 	}
+	if ar.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
+		return !observed.Exists, nil // drift only: the operator changes nothing, grants nothing
+	}
 	res.arn = policy.RoleARN(clients.Partition, clients.AccountID, want.Path, want.Name)
 	res.url = policy.SwitchRoleURL(clients.AccountID, want.Name, "")
 	res.trusted = trust.Trusted()
