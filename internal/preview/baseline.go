@@ -174,16 +174,16 @@ func (p *planner) mfaPolicy(ctx context.Context, ab *iamv1.AccountBaseline, clie
 		}
 	}
 	changes := plan.ManagedPolicy(want, observed)
-	o.Changes = append(o.Changes, changesOf(changes, func(c plan.Change) string {
-		if c.Action == "CreatePolicyVersion" {
-			return observed.DefaultDocument
-		}
-		return ""
-	})...)
 	for _, c := range changes {
-		if c.Action == "CreatePolicyVersion" {
-			p.add(Finding{Kind: "mfa-requirement-removed", Object: o.Key(), Message: fmt.Sprintf("the MFA-enforcement policy %s is rewritten (it had been changed in AWS): review the diff", arn)})
+		ch := changeOf(c, nil)
+		switch c.Action {
+		case "CreatePolicyVersion", "SetDefaultPolicyVersion":
+			// The default version drifted: show what is live now against the repair.
+			ch.Document = prettyDocument(want.Document)
+			ch.Diff = lineDiff(prettyDocument(observed.DefaultDocument), ch.Document)
+			p.add(Finding{Kind: "mfa-requirement-removed", Object: o.Key(), Message: fmt.Sprintf("the MFA-enforcement policy %s was changed in AWS and is repaired: review the diff (its live version is not the operator's)", arn)})
 		}
+		o.Changes = append(o.Changes, ch)
 	}
 	return nil
 }
