@@ -160,6 +160,13 @@ func proveTrust(r plannedRole) Guarantee {
 	if r.requireMFA && len(r.people) > 0 {
 		mfa = ", only with MFA"
 	}
-	g.Message = fmt.Sprintf("the trust of IAM role %s holds: its %d people may assume it%s; other users, roles and accounts may not", r.name, len(r.people), mfa)
+	who := fmt.Sprintf("its %d people may assume it%s", len(r.people), mfa)
+	switch len(r.people) {
+	case 0:
+		who = "no person is in it"
+	case 1:
+		who = "its 1 person may assume it" + mfa
+	}
+	g.Message = fmt.Sprintf("the trust of IAM role %s holds: %s; other users, roles and accounts may not", r.name, who)
 	return g
 }
