@@ -52,9 +52,23 @@ type AccountBaselineSpec struct {
 	Budgets []Budget `json:"budgets,omitempty"`
 
 	// SelfService says which namespaces may declare TeamMembers and AssumableRoles for
-	// this account and what they may ask for. Without it, any namespace may.
+	// this account and what they may ask for. Without it, any namespace may, with no
+	// limit but the rules that hold for everyone (protected names, OIDC subjects).
 	// +optional
 	SelfService *SelfService `json:"selfService,omitempty"`
+
+	// ProtectedNames are IAM user and role names (patterns, * and ? wildcards, compared
+	// case-insensitively as IAM does) that no TeamMember or AssumableRole may manage or
+	// adopt, from any namespace. They add to the names that are always protected:
+	// OrganizationAccountAccessRole, AWSReservedSSO_*, AWSServiceRoleFor*, anything
+	// under /aws-service-role/ or /aws-reserved/, and the operator's own identity.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=128
+	// +kubebuilder:validation:items:Pattern=`^[\w+=,.@*?-]+$`
+	ProtectedNames []string `json:"protectedNames,omitempty"`
 
 	// DeletionPolicy defaults to Retain here: deleting the baseline must never weaken an
 	// account by accident.
@@ -255,6 +269,85 @@ type SelfService struct {
 	// Roles are the rules for self-service AssumableRoles.
 	// +optional
 	Roles *RoleGuardrails `json:"roles,omitempty"`
+	// AllowAdoption lets self-service namespaces take over existing IAM users and roles
+	// that lack the operator's ownership tags (spec.adopt). Off by default: adopting is
+	// taking over whatever a person made by hand, admins included. Protected names are
+	// never adopted, whatever this says.
+	// +optional
+	AllowAdoption bool `json:"allowAdoption,omitempty"`
+	// Trust lists what self-service roles may trust. Without it they may trust only
+	// TeamMembers of their own namespace, with MFA.
+	// +optional
+	Trust *SelfServiceTrust `json:"trust,omitempty"`
+	// AllowedPaths are the IAM paths self-service users and roles may use: an exact
+	// path such as /teams/payments/, or a pattern such as /teams/*. Paths drive resource
+	// ARNs in policies, so a team must not pick another team's. Default: only /.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=50
+	// +kubebuilder:validation:items:MaxLength=512
+	// +kubebuilder:validation:items:Pattern=`^/([\x21-\x7E]{0,510}/?)?$`
+	AllowedPaths []string `json:"allowedPaths,omitempty"`
+	// ReservedTagKeys are tag keys (patterns, compared case-insensitively as IAM does)
+	// that only the platform namespace may set, because tags drive ABAC conditions
+	// (aws:PrincipalTag, aws:ResourceTag): for example team or cost-center. Keys under
+	// iam.baseline.dev/ are always reserved.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=50
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=128
+	ReservedTagKeys []string `json:"reservedTagKeys,omitempty"`
+}
+
+// SelfServiceTrust is what self-service roles may trust beyond their own namespace's
+// TeamMembers.
+type SelfServiceTrust struct {
+	// Accounts (12-digit IDs) whose principals self-service roles may trust. The
+	// account's own root is never allowed: it would trust every principal of the
+	// account that has sts:AssumeRole. Default: none.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:Pattern=`^[0-9]{12}$`
+	Accounts []string `json:"accounts,omitempty"`
+	// Services are the AWS service principals (such as ec2.amazonaws.com) self-service
+	// roles may trust. Default: none.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:Pattern=`^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$`
+	Services []string `json:"services,omitempty"`
+	// OIDCProviders are the identity providers self-service roles may trust, each with
+	// the subject patterns a role's subjects must fall within. Default: none.
+	// +optional
+	// +listType=map
+	// +listMapKey=providerARN
+	// +kubebuilder:validation:MaxItems=20
+	OIDCProviders []OIDCProviderGrant `json:"oidcProviders,omitempty"`
+	// MemberNamespaces are the other namespaces whose TeamMembers self-service roles may
+	// trust by reference. A role's own namespace is always allowed.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=100
+	MemberNamespaces []string `json:"memberNamespaces,omitempty"`
+	// AllowWithoutMFA lets self-service roles set trust.requireMFA: false for people
+	// and accounts. Off by default.
+	// +optional
+	AllowWithoutMFA bool `json:"allowWithoutMFA,omitempty"`
+}
+
+// OIDCProviderGrant allows an OIDC provider, for some subjects.
+type OIDCProviderGrant struct {
+	// ProviderARN of the IAM OIDC provider.
+	// +kubebuilder:validation:Pattern=`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:oidc-provider/.+$`
+	ProviderARN string `json:"providerARN"`
+	// Subjects are the patterns (* and ? wildcards) a role's subjects must fall within,
+	// such as repo:acme/*:ref:refs/heads/main.
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=50
+	// +kubebuilder:validation:items:MinLength=1
+	Subjects []string `json:"subjects"`
 }
 
 // RoleGuardrails are what a self-service role must carry.

@@ -129,7 +129,11 @@ type TeamMemberReference struct {
 	Namespace string `json:"namespace,omitempty"`
 }
 
-// OIDCTrust trusts an OIDC identity provider.
+// OIDCTrust trusts an OIDC identity provider. Subjects that match every identity of
+// the provider, or every repository (repo:*, repo:*/*), are refused unless
+// allowAnySubject says it is meant: AWS documents them as the misconfiguration behind
+// real role takeovers.
+// +kubebuilder:validation:XValidation:rule="(has(self.allowAnySubject) && self.allowAnySubject) || self.subjects.all(s, !s.matches('^[*?]') && !s.matches('^(repo|project_path):[^/]*[*?]') && !s.matches('^[*?:/]*$') && !s.matches('^(repo|project_path):(/|$)'))",message="an OIDC subject must not match every identity of the provider or every repository owner (*, repo:*, repo:*/*): name the owner (repo:acme/*) or set allowAnySubject: true"
 type OIDCTrust struct {
 	// ProviderARN of the IAM OIDC provider.
 	// +kubebuilder:validation:Pattern=`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:oidc-provider/.+$`
@@ -139,7 +143,14 @@ type OIDCTrust struct {
 	Audience string `json:"audience"`
 	// Subjects the token's sub claim may match (wildcards allowed).
 	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=50
+	// +kubebuilder:validation:items:MinLength=1
 	Subjects []string `json:"subjects"`
+	// AllowAnySubject accepts subjects that match every identity of the provider or
+	// every repository owner (*, repo:*). Only for providers whose every identity is
+	// meant to assume the role.
+	// +optional
+	AllowAnySubject bool `json:"allowAnySubject,omitempty"`
 }
 
 // AssumableRoleStatus is what the operator observed and did.
