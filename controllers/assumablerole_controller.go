@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -52,11 +51,8 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	if err != nil {
 		return err
 	}
-	ab, clients, err := resolveAccount(ctx, r.Client, r.AWS, ar.Spec.AccountRef)
+	_, clients, err := resolveChecked(ctx, r.Client, r.AWS, ar.Spec.AccountRef, ar)
 	if err != nil {
-		return err
-	}
-	if err := checkRoleGuardrails(ab, ar); err != nil {
 		return err
 	}
 	trust, err := r.resolveTrust(ctx, ar, clients.Partition)
@@ -182,40 +178,6 @@ func (r *AssumableRoleReconciler) reportObserved(ar *iamv1.AssumableRole, accoun
 		ar.Status.TrustedMembers, ar.Status.Principals = nil, nil
 	}
 	setDrifted(&ar.Status.Conditions, ar.Generation, changes)
-}
-
-// checkRoleGuardrails applies the account's self-service rules before any AWS call.
-func checkRoleGuardrails(ab *iamv1.AccountBaseline, ar *iamv1.AssumableRole) error {
-	if err := checkNamespaceAllowed(ab, kindAssumableRole, ar.Namespace); err != nil {
-		return err
-	}
-	if !selfServiceLimited(ab, ar.Namespace) || ab.Spec.SelfService.Roles == nil {
-		return nil
-	}
-	g := ab.Spec.SelfService.Roles
-	if want := g.RequiredPermissionsBoundary; want != "" && ar.Spec.PermissionsBoundary != want {
-		got := ar.Spec.PermissionsBoundary
-		if got == "" {
-			got = "none"
-		}
-		return stalled(iamv1.ReasonNotAllowed, "self-service roles of account %s must carry the permissions boundary %s (spec.permissionsBoundary is %s): set spec.permissionsBoundary to it",
-			ab.Spec.AccountID, want, got)
-	}
-	maxSession := ar.Spec.MaxSessionDuration
-	if maxSession == 0 {
-		maxSession = plan.DefaultMaxSessionDuration
-	}
-	if limit := g.MaxSessionDurationSeconds; limit != nil && maxSession > *limit {
-		return stalled(iamv1.ReasonNotAllowed, "spec.maxSessionDuration %d exceeds the %d seconds self-service roles of account %s may have: lower it or ask the platform team",
-			maxSession, *limit, ab.Spec.AccountID)
-	}
-	for _, p := range ar.Spec.ManagedPolicies {
-		if slices.ContainsFunc(g.ForbiddenPolicies, func(f string) bool { return strings.EqualFold(f, p) }) {
-			return stalled(iamv1.ReasonNotAllowed, "managed policy %s may not be attached to self-service roles of account %s: remove it from spec.managedPolicies or ask the platform team",
-				p, ab.Spec.AccountID)
-		}
-	}
-	return nil
 }
 
 func (r *AssumableRoleReconciler) event(obj client.Object, ch plan.Change) {

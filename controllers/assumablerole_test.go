@@ -752,6 +752,7 @@ func TestAssumableRoleGuardrails(t *testing.T) {
 				MaxSessionDurationSeconds:   awssdk.Int32(7200),
 				ForbiddenPolicies:           []string{adminARN},
 			},
+			Trust: &iamv1.SelfServiceTrust{Accounts: []string{otherAccount(3)}},
 		}
 	})
 	arMember(t, ns, ab, "alice", nil)

@@ -57,11 +57,8 @@ func (r *TeamMemberReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 }
 
 func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.TeamMember) error {
-	ab, clients, err := resolveAccount(ctx, r.Client, r.AWS, tm.Spec.AccountRef)
+	ab, clients, err := resolveChecked(ctx, r.Client, r.AWS, tm.Spec.AccountRef, tm)
 	if err != nil {
-		return err
-	}
-	if err := checkMemberGuardrails(ab, tm); err != nil {
 		return err
 	}
 	roles, err := r.assumableRoles(ctx, tm)
@@ -144,23 +141,6 @@ func (r *TeamMemberReconciler) observeMFA(ctx context.Context, tm *iamv1.TeamMem
 	}
 	tm.Status.MFAEnrolled = enrolled
 	setMFACondition(&tm.Status.Conditions, tm.Generation, enrolled)
-	return nil
-}
-
-// checkMemberGuardrails applies the account's self-service rules before any AWS call.
-func checkMemberGuardrails(ab *iamv1.AccountBaseline, tm *iamv1.TeamMember) error {
-	if err := checkNamespaceAllowed(ab, kindTeamMember, tm.Namespace); err != nil {
-		return err
-	}
-	if !selfServiceLimited(ab, tm.Namespace) {
-		return nil
-	}
-	allowed := ab.Spec.SelfService.AllowedGroups
-	for _, g := range tm.Spec.Groups {
-		if g != desired.MFAGroup(ab) && !slices.Contains(allowed, g) {
-			return stalled(iamv1.ReasonNotAllowed, "group %q is not allowed for self-service members of account %s (allowed: %v): remove it or ask the platform team", g, ab.Spec.AccountID, allowed)
-		}
-	}
 	return nil
 }
 
