@@ -84,6 +84,13 @@ func selfServiceProblems(ab *iamv1.AccountBaseline) []string {
 			out = append(out, fmt.Sprintf("spec.selfService.namespaces: %q is not a namespace name (%s)", ns, strings.Join(errs, ", ")))
 		}
 	}
+	if ss.Trust != nil {
+		for _, ns := range ss.Trust.MemberNamespaces {
+			if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
+				out = append(out, fmt.Sprintf("spec.selfService.trust.memberNamespaces: %q is not a namespace name (%s)", ns, strings.Join(errs, ", ")))
+			}
+		}
+	}
 	if ss.PlatformNamespace != "" {
 		if errs := validation.IsDNS1123Label(ss.PlatformNamespace); len(errs) > 0 {
 			out = append(out, fmt.Sprintf("spec.selfService.platformNamespace: %q is not a namespace name (%s)", ss.PlatformNamespace, strings.Join(errs, ", ")))
