@@ -347,6 +347,7 @@ type OIDCProviderGrant struct {
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
 	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=1024
 	Subjects []string `json:"subjects"`
 }
 

@@ -145,6 +145,7 @@ type OIDCTrust struct {
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
 	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=1024
 	Subjects []string `json:"subjects"`
 	// AllowAnySubject accepts subjects that match every identity of the provider or
 	// every repository owner (*, repo:*). Only for providers whose every identity is
