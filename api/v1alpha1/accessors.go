@@ -35,21 +35,3 @@ func (x *TeamMember) Policies() (DeletionPolicy, ManagementPolicy) {
 func (x *AssumableRole) Policies() (DeletionPolicy, ManagementPolicy) {
 	return x.Spec.DeletionPolicy, x.Spec.ManagementPolicy
 }
-
-// DefaultMFAGroupName is the MFA-enforcement group when spec.mfaEnforcement.groupName
-// is not set.
-const DefaultMFAGroupName = "iam-baseline-mfa-required"
-
-// MFAGroupName is the account's MFA-enforcement group, or "" when enforcement is off.
-// An unset spec.mfaEnforcement means its defaults (on), as the CRD defaults it; that
-// matters for manifests judged without an API server.
-func (x *AccountBaseline) MFAGroupName() string {
-	m := x.Spec.MFAEnforcement
-	if m != nil && m.Enabled != nil && !*m.Enabled {
-		return ""
-	}
-	if m == nil || m.GroupName == "" {
-		return DefaultMFAGroupName
-	}
-	return m.GroupName
-}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	"github.com/iam-baseline/operator/internal/desired"
+	"github.com/iam-baseline/operator/internal/plan"
 )
 
 // Object is what Check judges: a TeamMember or an AssumableRole.
@@ -152,7 +154,7 @@ func checkMember(ab *iamv1.AccountBaseline, tm *iamv1.TeamMember, env Env) []Vio
 	}
 	s.adoption(tm.Spec.Adopt, "user")
 	if s.limited() {
-		mfa := ab.MFAGroupName()
+		mfa := desired.MFAGroup(ab)
 		for _, g := range tm.Spec.Groups {
 			if g != mfa && !slices.Contains(s.ss.AllowedGroups, g) {
 				s.refuse(RuleGroups, "spec.groups", fmt.Sprintf("remove it (allowed: %v), or %s", s.ss.AllowedGroups, s.ask("allowedGroups")),
@@ -185,9 +187,6 @@ func checkRole(ab *iamv1.AccountBaseline, ar *iamv1.AssumableRole, env Env) []Vi
 	return s.out
 }
 
-// defaultMaxSessionDuration is IAM's (and the CRD's) default.
-const defaultMaxSessionDuration = 3600
-
 // roleGuardrails applies spec.selfService.roles.
 func (s *scope) roleGuardrails(ar *iamv1.AssumableRole) {
 	if !s.limited() || s.ss.Roles == nil {
@@ -204,7 +203,7 @@ func (s *scope) roleGuardrails(ar *iamv1.AssumableRole) {
 	}
 	maxSession := ar.Spec.MaxSessionDuration
 	if maxSession == 0 {
-		maxSession = defaultMaxSessionDuration
+		maxSession = plan.DefaultMaxSessionDuration
 	}
 	if limit := g.MaxSessionDurationSeconds; limit != nil && maxSession > *limit {
 		s.refuse(RuleSession, "spec.maxSessionDuration", "lower it, or "+s.ask("roles.maxSessionDurationSeconds"),

@@ -25,6 +25,7 @@ func careful() *iamv1.AccountBaseline {
 		ObjectMeta: metav1.ObjectMeta{Name: "prod"},
 		Spec: iamv1.AccountBaselineSpec{
 			AccountID:      acct,
+			MFAEnforcement: &iamv1.MFAEnforcement{},
 			Groups:         []iamv1.PermissionGroup{{Name: "developers"}, {Name: "admins"}},
 			ProtectedNames: []string{"break-glass-*"},
 			SelfService: &iamv1.SelfService{
