@@ -102,6 +102,7 @@ type RoleTrust struct {
 	Services []string `json:"services,omitempty"`
 	// OIDCProviders are web-identity federations such as GitHub Actions or EKS IRSA.
 	// +optional
+	// +kubebuilder:validation:MaxItems=10
 	OIDCProviders []OIDCTrust `json:"oidcProviders,omitempty"`
 	// RequireMFA adds aws:MultiFactorAuthPresent=true for people and accounts.
 	// +kubebuilder:default=true
@@ -133,7 +134,7 @@ type TeamMemberReference struct {
 // the provider, or every repository (repo:*, repo:*/*), are refused unless
 // allowAnySubject says it is meant: AWS documents them as the misconfiguration behind
 // real role takeovers.
-// +kubebuilder:validation:XValidation:rule="(has(self.allowAnySubject) && self.allowAnySubject) || self.subjects.all(s, !s.matches('^[*?]') && !s.matches('^(repo|project_path):[^/]*[*?]') && !s.matches('^[*?:/]*$') && !s.matches('^(repo|project_path):(/|$)'))",message="an OIDC subject must not match every identity of the provider or every repository owner (*, repo:*, repo:*/*): name the owner (repo:acme/*) or set allowAnySubject: true"
+// +kubebuilder:validation:XValidation:rule="(has(self.allowAnySubject) && self.allowAnySubject) || self.subjects.all(s, !s.matches('^([*?]|[*?:/]*$|(repo|project_path):([^/]*[*?]|/|$))'))",message="an OIDC subject must not match every identity of the provider or every repository owner (*, repo:*, repo:*/*): name the owner (repo:acme/*) or set allowAnySubject: true"
 type OIDCTrust struct {
 	// ProviderARN of the IAM OIDC provider.
 	// +kubebuilder:validation:Pattern=`^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:oidc-provider/.+$`
@@ -143,9 +144,9 @@ type OIDCTrust struct {
 	Audience string `json:"audience"`
 	// Subjects the token's sub claim may match (wildcards allowed).
 	// +kubebuilder:validation:MinItems=1
-	// +kubebuilder:validation:MaxItems=50
+	// +kubebuilder:validation:MaxItems=20
 	// +kubebuilder:validation:items:MinLength=1
-	// +kubebuilder:validation:items:MaxLength=1024
+	// +kubebuilder:validation:items:MaxLength=512
 	Subjects []string `json:"subjects"`
 	// AllowAnySubject accepts subjects that match every identity of the provider or
 	// every repository owner (*, repo:*). Only for providers whose every identity is
