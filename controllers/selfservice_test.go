@@ -137,7 +137,7 @@ func TestSelfServiceRoleAttacks(t *testing.T) {
 	}{
 		{"adopt the organisation's admin role", e.role(e.team, "org", func(ar *iamv1.AssumableRole) {
 			ar.Spec.RoleName, ar.Spec.Adopt, ar.Spec.Trust = "OrganizationAccountAccessRole", true, trustAlice
-		}), false, iamv1.ReasonInvalidSpec, []string{"protected name", "AWS Organizations admin role"}},
+		}), false, iamv1.ReasonNotAllowed, []string{"protected name", "AWS Organizations admin role", "adoption"}},
 		{"the platform may not adopt it either", e.role(e.platform, "org", func(ar *iamv1.AssumableRole) {
 			ar.Spec.RoleName, ar.Spec.Adopt = "OrganizationAccountAccessRole", true
 			ar.Spec.Trust = iamv1.RoleTrust{TeamMembers: []iamv1.TeamMemberReference{{Name: "boss"}}}
