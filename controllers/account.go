@@ -50,4 +50,3 @@ func connect(ctx context.Context, p *awsx.Provider, ab *iamv1.AccountBaseline) (
 	}
 	return p.For(ctx, t)
 }
-
