@@ -63,6 +63,9 @@ func TestSelfServiceMemberAttacks(t *testing.T) {
 			iamv1.ReasonNotAllowed, []string{`"admins"`, "spec.selfService.allowedGroups"}},
 		{"unlisted namespace", e.member(e.outside, "outsider", nil),
 			iamv1.ReasonNotAllowed, []string{e.outside, "spec.selfService.namespaces"}},
+		{"the owner tag in another case, even for the platform", e.member(e.platform, "owner", func(tm *iamv1.TeamMember) {
+			tm.Spec.Tags = iamv1.Tags{"IAM.Baseline.Dev/owner": "TeamMember/" + e.team + "/takeover"}
+		}), iamv1.ReasonInvalidSpec, []string{"reserved tag", "case-insensitively"}},
 		{"protected name, even for the platform", e.member(e.platform, "glass", func(tm *iamv1.TeamMember) { tm.Spec.UserName = "break-glass-1" }),
 			iamv1.ReasonInvalidSpec, []string{"break-glass-*", "spec.protectedNames"}},
 	}

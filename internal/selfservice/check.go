@@ -121,19 +121,32 @@ func (s *scope) path(path string) {
 // reservedTagPrefix is always reserved: the ownership tags live there.
 const reservedTagPrefix = "iam.baseline.dev/*"
 
-// tags refuses reserved tag keys outside the platform namespace.
+// alwaysReservedTags no object may set, from any namespace: AWS's own keys and the
+// operator's ownership tags. The CRD refuses them in their usual case; IAM compares
+// tag keys case-insensitively, so IAM.Baseline.dev/owner would reach the owner tag.
+var alwaysReservedTags = []string{"aws:*", reservedTagPrefix}
+
+// tags refuses the ownership tag keys in any case, for everyone, and reserved tag
+// keys outside the platform namespace.
 func (s *scope) tags(tags iamv1.Tags) {
-	if !s.limited() {
-		return
-	}
-	reserved := append([]string{reservedTagPrefix}, s.ss.ReservedTagKeys...)
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if p, ok := matchAny(reserved, k, true); ok {
+		if p, ok := matchAny(alwaysReservedTags, k, true); ok {
+			s.invalid(RuleReservedTag, "spec.tags", "tag key %q is reserved for AWS and the operator's ownership tags (%s, compared case-insensitively as IAM does): remove it from spec.tags", k, p)
+		}
+	}
+	if !s.limited() {
+		return
+	}
+	for _, k := range keys {
+		if _, always := matchAny(alwaysReservedTags, k, true); always {
+			continue
+		}
+		if p, ok := matchAny(s.ss.ReservedTagKeys, k, true); ok {
 			platform := "only the platform namespace (spec.selfService.platformNamespace) may set it"
 			s.refuse(RuleReservedTag, "spec.tags", "remove it from spec.tags; "+platform+", or the platform team may remove it from spec.selfService.reservedTagKeys",
 				"tag key %q is reserved (%s; tags drive ABAC conditions)", k, p)

@@ -110,7 +110,9 @@ func TestMemberRules(t *testing.T) {
 		{"admins path", member(team, "x", func(tm *iamv1.TeamMember) { tm.Spec.Path = "/admins/" }), RulePath, iamv1.ReasonNotAllowed, []string{`"/admins/"`, "spec.selfService.allowedPaths"}},
 		{"team tag", member(team, "x", func(tm *iamv1.TeamMember) { tm.Spec.Tags = iamv1.Tags{"team": "platform"} }), RuleReservedTag, iamv1.ReasonNotAllowed, []string{`"team"`, "reservedTagKeys"}},
 		{"team tag other case", member(team, "x", func(tm *iamv1.TeamMember) { tm.Spec.Tags = iamv1.Tags{"Team": "platform"} }), RuleReservedTag, iamv1.ReasonNotAllowed, []string{`"Team"`}},
-		{"ownership tag", member(team, "x", func(tm *iamv1.TeamMember) { tm.Spec.Tags = iamv1.Tags{"IAM.baseline.dev/owner": "x"} }), RuleReservedTag, iamv1.ReasonNotAllowed, []string{"iam.baseline.dev/*"}},
+		{"ownership tag", member(team, "x", func(tm *iamv1.TeamMember) { tm.Spec.Tags = iamv1.Tags{"IAM.baseline.dev/owner": "x"} }), RuleReservedTag, iamv1.ReasonInvalidSpec, []string{"iam.baseline.dev/*"}},
+		{"ownership tag from the platform", member(platform, "x", func(tm *iamv1.TeamMember) { tm.Spec.Tags = iamv1.Tags{"IAM.Baseline.Dev/Owner": "TeamMember/other/x"} }), RuleReservedTag, iamv1.ReasonInvalidSpec, []string{"case-insensitively"}},
+		{"aws tag in another case", member(platform, "x", func(tm *iamv1.TeamMember) { tm.Spec.Tags = iamv1.Tags{"AWS:cost": "x"} }), RuleReservedTag, iamv1.ReasonInvalidSpec, []string{"aws:*"}},
 		{"protected pattern", member(platform, "break-glass-1", nil), RuleProtectedName, iamv1.ReasonInvalidSpec, []string{"break-glass-*", "spec.protectedNames"}},
 		{"operator user", member(platform, "x", func(tm *iamv1.TeamMember) { tm.Spec.UserName = "Operator" }), RuleProtectedName, iamv1.ReasonInvalidSpec, []string{"operator's own identity"}},
 	}
