@@ -39,12 +39,9 @@ func (p *planner) member(ctx context.Context, tm *iamv1.TeamMember) Object {
 }
 
 func (p *planner) planMember(ctx context.Context, tm *iamv1.TeamMember, o *Object) (bool, error) {
-	ab, clients, err := p.resolveAccount(ctx, tm.Spec.AccountRef)
+	ab, clients, err := p.resolveChecked(ctx, tm.Spec.AccountRef, func(ab *iamv1.AccountBaseline) error { return p.checkMember(ab, tm) })
 	o.Account = accountOf(ab)
 	if err != nil {
-		return false, err
-	}
-	if err := p.checkMember(ab, tm); err != nil {
 		return false, err
 	}
 	key := tm.Namespace + "/" + tm.Name

@@ -217,12 +217,35 @@ func (p *planner) clients(ctx context.Context, ab *iamv1.AccountBaseline) (*awsx
 // resolveAccount is the controllers' resolveAccount without the Kubernetes read:
 // the AccountBaseline comes from the manifests or, failing that, the cluster.
 func (p *planner) resolveAccount(ctx context.Context, accountRef string) (*iamv1.AccountBaseline, *awsx.Clients, error) {
-	ab, ok := p.baselines[accountRef]
-	if !ok {
-		return nil, nil, outcome.Waiting(iamv1.ReasonAccountNotReady, 0, "AccountBaseline %q does not exist", accountRef)
+	ab, err := p.lookupBaseline(accountRef)
+	if err != nil {
+		return nil, nil, err
 	}
 	c, err := p.clients(ctx, ab)
 	return ab, c, err
+}
+
+// resolveChecked is the controllers' resolveChecked: the self-service rules are
+// applied once the baseline is known and before any AWS call.
+func (p *planner) resolveChecked(ctx context.Context, accountRef string, check func(*iamv1.AccountBaseline) error) (*iamv1.AccountBaseline, *awsx.Clients, error) {
+	ab, err := p.lookupBaseline(accountRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := check(ab); err != nil {
+		return ab, nil, err
+	}
+	c, err := p.clients(ctx, ab)
+	return ab, c, err
+}
+
+// lookupBaseline is the AccountBaseline an object names, from the manifests or the cluster.
+func (p *planner) lookupBaseline(accountRef string) (*iamv1.AccountBaseline, error) {
+	ab, ok := p.baselines[accountRef]
+	if !ok {
+		return nil, outcome.Waiting(iamv1.ReasonAccountNotReady, 0, "AccountBaseline %q does not exist", accountRef)
+	}
+	return ab, nil
 }
 
 // conclude sets an object's action from its changes or from the error that stopped

@@ -49,12 +49,9 @@ func (p *planner) planRole(ctx context.Context, ar *iamv1.AssumableRole, o *Obje
 	if err != nil {
 		return false, err
 	}
-	ab, clients, err := p.resolveAccount(ctx, ar.Spec.AccountRef)
+	ab, clients, err := p.resolveChecked(ctx, ar.Spec.AccountRef, func(ab *iamv1.AccountBaseline) error { return p.checkRole(ab, ar) })
 	o.Account = accountOf(ab)
 	if err != nil {
-		return false, err
-	}
-	if err := p.checkRole(ab, ar); err != nil {
 		return false, err
 	}
 	trust, err := p.resolveTrust(ar, clients.Partition)
