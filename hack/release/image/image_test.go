@@ -126,9 +126,47 @@ func TestImage(t *testing.T) {
 		}
 	}
 
-	// Docker's side of the archive (manifest.json) names the same config and layers.
+	checkDockerManifest(t, archives[0], a)
+	t.Logf("image %s@%s (%d bytes archive, manager %d bytes)", o.Ref(), a.digest, len(archives[0]), len(manager.data))
+}
+
+// TestArchiveFormats assembles an image around a stand-in binary (fast, no build):
+// the archive is byte-for-byte reproducible, its OCI layout checks out blob by blob,
+// and Docker's manifest.json names the same config.
+func TestArchiveFormats(t *testing.T) {
+	o := Options{Repository: "registry.example.com/operator", Version: "v1.2.3", Revision: "abc", Arch: "arm64", Created: time.Unix(1700000000, 0)}
+	var archives [2][]byte
+	for i := range archives {
+		img, err := Assemble(o, []byte("\x7fELF stand-in"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := Write(&buf, img, o); err != nil {
+			t.Fatal(err)
+		}
+		archives[i] = buf.Bytes()
+	}
+	if !bytes.Equal(archives[0], archives[1]) {
+		t.Error("two assemblies of the same binary differ")
+	}
+	a := readArchive(t, archives[0])
+	if a.config.Architecture != "arm64" || a.config.OS != "linux" {
+		t.Errorf("platform %s/%s, want linux/arm64", a.config.OS, a.config.Architecture)
+	}
+	if len(a.manifest.Layers) != 2 {
+		t.Errorf("%d layers, want 2 (base, manager)", len(a.manifest.Layers))
+	}
+	checkDockerManifest(t, archives[0], a)
+}
+
+// checkDockerManifest: Docker's side of the archive (manifest.json, read by
+// go-containerregistry's tarball package as `docker load` would) names the same
+// config as the OCI manifest, under the release's name.
+func checkDockerManifest(t *testing.T, b []byte, a archive) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "image.tar")
-	if err := os.WriteFile(path, archives[0], 0o644); err != nil {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	dimg, err := tarball.ImageFromPath(path, nil)
@@ -142,7 +180,10 @@ func TestImage(t *testing.T) {
 	if dcfg.String() != a.manifest.Config.Digest.String() {
 		t.Errorf("manifest.json's config %s, the OCI manifest's %s", dcfg, a.manifest.Config.Digest)
 	}
-	t.Logf("image %s@%s (%d bytes archive, manager %d bytes)", o.Ref(), a.digest, len(archives[0]), len(manager.data))
+	layers, err := dimg.Layers()
+	if err != nil || len(layers) != len(a.manifest.Layers) {
+		t.Errorf("manifest.json: %d layers (%v), want %d", len(layers), err, len(a.manifest.Layers))
+	}
 }
 
 // checkCABundle: the manager reaches AWS over TLS, so the bundle must hold real roots,
