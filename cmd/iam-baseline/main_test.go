@@ -584,3 +584,26 @@ func awslocalMutating(op string) bool {
 	}
 	return false
 }
+
+// TestUsageAsKubectlPlugin: installed as kubectl-iam_baseline, the command names itself
+// as kubectl does; a bad invocation is exit 1 with the usage, and reads nothing.
+func TestUsageAsKubectlPlugin(t *testing.T) {
+	before := len(awsSrv.Calls())
+	for _, args := range [][]string{
+		{"/usr/local/bin/kubectl-iam_baseline"},
+		{"kubectl-iam_baseline", "apply", "-f", samples},
+		{"kubectl-iam_baseline", "plan"},
+		{"kubectl-iam_baseline", "plan", "-f", samples, "-o", "yaml"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, nil, &out, &errOut); code != 1 {
+			t.Errorf("%v: exit %d, want 1", args, code)
+		}
+		if len(args) < 4 && !strings.Contains(errOut.String(), "Usage: kubectl iam-baseline plan -f") {
+			t.Errorf("%v: usage %q", args, errOut.String())
+		}
+	}
+	if n := len(awsSrv.Calls()) - before; n != 0 {
+		t.Errorf("a bad invocation made %d AWS calls", n)
+	}
+}
