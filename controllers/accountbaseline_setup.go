@@ -8,7 +8,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -50,7 +49,7 @@ func (r *AccountBaselineReconciler) SetupWithManager(mgr ctrl.Manager, maxConcur
 		For(&iamv1.AccountBaseline{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, deletingPredicate()))).
 		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.sameAccount), builder.WithPredicates(onDelete)).
 		Watches(&iamv1.TeamMember{}, handler.EnqueueRequestsFromMapFunc(memberBaseline), builder.WithPredicates(memberPermissionsChanged())).
-		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrent}).
+		WithOptions(controllerOptions(maxConcurrent)).
 		Named("accountbaseline").
 		Complete(r)
 }

@@ -3,7 +3,10 @@ package controllers
 import (
 	"time"
 
+	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	awsx "github.com/iam-baseline/operator/internal/aws"
 )
@@ -41,4 +44,21 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	return setupAccountBaseline(mgr, opts)
+}
+
+// Failed reconciles (a call that still failed after the SDK's few quick attempts)
+// come back per object with exponential backoff. client-go's default also caps all
+// retries of a controller at 10/s overall: under AWS throttling that queue would hold
+// every object back, while pacing AWS is the account pacer's job (internal/aws).
+const (
+	retryBaseDelay = 100 * time.Millisecond
+	retryMaxDelay  = 2 * time.Minute
+)
+
+// controllerOptions are the workers per kind and how failed work is retried.
+func controllerOptions(maxConcurrent int) controller.Options {
+	return controller.Options{
+		MaxConcurrentReconciles: maxConcurrent,
+		RateLimiter:             workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](retryBaseDelay, retryMaxDelay),
+	}
 }

@@ -8,7 +8,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -192,7 +191,7 @@ func (r *TeamMemberReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent 
 		For(&iamv1.TeamMember{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletingPredicate()))).
 		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.membersOfAccount), builder.WithPredicates(baselineChanged())).
 		Watches(&iamv1.AssumableRole{}, handler.EnqueueRequestsFromMapFunc(trustedMembersOf)).
-		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrent}).
+		WithOptions(controllerOptions(maxConcurrent)).
 		Named("teammember").
 		Complete(r)
 }

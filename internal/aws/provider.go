@@ -7,6 +7,7 @@ package aws
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -46,11 +47,13 @@ type Clients struct {
 type ProviderOptions struct {
 	// Base replaces the SDK's default configuration (tests build one for awslocal).
 	Base *awssdk.Config
-	// MaxAttempts per call, throttling and 5xx included (default 5). Past that the
-	// reconcile fails and the controller's own rate limiter backs off further, so a
-	// worker is never held for minutes by one throttled call.
+	// MaxAttempts per call, throttling and 5xx included (default 4). Past that the
+	// reconcile fails and goes back to the controller's queue with backoff, so a
+	// worker is never held long by one failing call and other objects proceed.
 	MaxAttempts int
-	// MaxBackoff between attempts (default 20s, the SDK's).
+	// MaxBackoff between attempts (default 500ms). Short on purpose: the account's
+	// pacer slows the operator down under throttling, so a retry only has to ride
+	// out a transient error, and a worker does not sleep for seconds in backoff.
 	MaxBackoff time.Duration
 	// IdentityTTL is how long a verified caller identity is trusted before
 	// GetCallerIdentity is asked again (default 15m).
@@ -64,8 +67,9 @@ type Provider struct {
 	base awssdk.Config
 	opts ProviderOptions
 
-	mu    sync.Mutex
-	cache map[Target]*cachedClients
+	mu     sync.Mutex
+	cache  map[Target]*cachedClients
+	pacers map[string]*accountPacer // by account ID, shared by every client of the account
 }
 
 type cachedClients struct {
@@ -76,10 +80,10 @@ type cachedClients struct {
 // NewProvider loads the SDK's default configuration unless opts.Base is set.
 func NewProvider(ctx context.Context, opts ProviderOptions) (*Provider, error) {
 	if opts.MaxAttempts == 0 {
-		opts.MaxAttempts = 5
+		opts.MaxAttempts = 4
 	}
 	if opts.MaxBackoff == 0 {
-		opts.MaxBackoff = 20 * time.Second
+		opts.MaxBackoff = 500 * time.Millisecond
 	}
 	if opts.IdentityTTL == 0 {
 		opts.IdentityTTL = 15 * time.Minute
@@ -112,7 +116,7 @@ func NewProvider(ctx context.Context, opts ProviderOptions) (*Provider, error) {
 		})
 	}
 	base.APIOptions = append(base.APIOptions, countCalls)
-	return &Provider{base: base, opts: opts, cache: map[Target]*cachedClients{}}, nil
+	return &Provider{base: base, opts: opts, cache: map[Target]*cachedClients{}, pacers: map[string]*accountPacer{}}, nil
 }
 
 // WrongAccountError: the credentials resolve to another account than the spec names.
@@ -135,6 +139,8 @@ func (p *Provider) For(ctx context.Context, t Target) (*Clients, error) {
 	p.mu.Unlock()
 
 	cfg := p.base.Copy()
+	// Every client for this account, whichever controller asks, shares one pacer.
+	cfg.APIOptions = append(slices.Clone(p.base.APIOptions), p.pacer(t.AccountID).middleware)
 	if t.RoleARN != "" {
 		assumer := sts.NewFromConfig(p.base)
 		cfg.Credentials = awssdk.NewCredentialsCache(stscreds.NewAssumeRoleProvider(assumer, t.RoleARN, func(o *stscreds.AssumeRoleOptions) {
@@ -163,6 +169,18 @@ func (p *Provider) For(ctx context.Context, t Target) (*Clients, error) {
 	p.cache[t] = &cachedClients{clients: c, verifiedAt: time.Now()}
 	p.mu.Unlock()
 	return c, nil
+}
+
+// pacer is the account's pacer, made on first use.
+func (p *Provider) pacer(accountID string) *accountPacer {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pc, ok := p.pacers[accountID]
+	if !ok {
+		pc = newAccountPacer(accountID)
+		p.pacers[accountID] = pc
+	}
+	return pc
 }
 
 // partitionOf reads the partition from an ARN (arn:<partition>:...).

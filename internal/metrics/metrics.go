@@ -37,6 +37,14 @@ var (
 		Help: "Proofs that found a promise broken, by kind and promise.",
 	}, []string{"kind", "promise"})
 
+	// AWSRateLimit is the calls per second the operator allows itself per account
+	// and class of call (service/mutating or service/read), learnt from AWS's
+	// throttling; 0 while AWS has not throttled.
+	AWSRateLimit = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "iam_baseline_aws_rate_limit",
+		Help: "Client-side AWS call rate limit per account and class (0: unlimited).",
+	}, []string{"account", "class"})
+
 	// CISFindings is the number of open CIS findings per account and control.
 	CISFindings = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "iam_baseline_cis_findings",
@@ -45,5 +53,5 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(AWSCalls, Reconciles, AWSChanges, BrokenPromises, CISFindings)
+	ctrlmetrics.Registry.MustRegister(AWSCalls, Reconciles, AWSChanges, BrokenPromises, AWSRateLimit, CISFindings)
 }
