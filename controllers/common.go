@@ -1,10 +1,13 @@
 package controllers
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -16,11 +19,66 @@ import (
 	"github.com/iam-baseline/operator/internal/plan"
 )
 
-// recordChange emits an event and counts a change made in AWS. Change.String never
-// holds a document body or a secret.
+// recordChange counts a change made in AWS and notes it for the reconcile's one
+// AWSChange Event (see flushChanges). Change.String never holds a document body or
+// a secret.
 func recordChange(rec recorder.EventRecorder, kind string, obj client.Object, ch plan.Change) {
-	rec.Eventf(obj, nil, corev1.EventTypeNormal, "AWSChange", ch.Action, "%s", ch.String())
 	metrics.AWSChanges.WithLabelValues(kind, ch.Action).Inc()
+	pending.add(rec, obj, ch.String())
+}
+
+// flushChanges emits one Event summarising the changes a reconcile of obj made in
+// AWS, and nothing when it made none. One Event per reconcile rather than one per
+// change: a member's creation is five changes, and each Event is an API write.
+func flushChanges(obj client.Object) {
+	oc := pending.take(obj)
+	if oc == nil {
+		return
+	}
+	note := strings.Join(oc.changes, "; ")
+	if len(oc.changes) > 1 {
+		note = fmt.Sprintf("%d changes: %s", len(oc.changes), note)
+	}
+	if len(note) > maxEventNote {
+		note = note[:maxEventNote-len(" …")] + " …"
+	}
+	oc.rec.Eventf(obj, nil, corev1.EventTypeNormal, "AWSChange", firstWord(oc.changes[0]), "%s", note)
+}
+
+// maxEventNote is the API server's limit on an Event's note (events.k8s.io/v1).
+const maxEventNote = 1024
+
+// pending holds the changes of reconciles in flight, by object UID. A controller
+// never reconciles one object in two workers at once, so an entry has one writer.
+var pending = &changeBuffer{m: map[types.UID]*objectChanges{}}
+
+type changeBuffer struct {
+	mu sync.Mutex
+	m  map[types.UID]*objectChanges
+}
+
+type objectChanges struct {
+	rec     recorder.EventRecorder
+	changes []string
+}
+
+func (b *changeBuffer) add(rec recorder.EventRecorder, obj client.Object, change string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	oc := b.m[obj.GetUID()]
+	if oc == nil {
+		oc = &objectChanges{rec: rec}
+		b.m[obj.GetUID()] = oc
+	}
+	oc.changes = append(oc.changes, change)
+}
+
+func (b *changeBuffer) take(obj client.Object) *objectChanges {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	oc := b.m[obj.GetUID()]
+	delete(b.m, obj.GetUID())
+	return oc
 }
 
 // setDrifted reports the differences between the spec and AWS. Under Observe they

@@ -24,7 +24,9 @@ type managedObject interface {
 }
 
 // reconcileObject is the reconcile skeleton every kind runs: read the object, write
-// its status once at the end (Cluster API's deferred patch), branch to deletion, make
+// its status once at the end (Cluster API's deferred patch; none when nothing changed
+// or the object was just released) and one Event for the AWS changes made, branch to
+// deletion, make
 // sure the finalizer is on before anything is created in AWS, then converge.
 func reconcileObject[T managedObject](ctx context.Context, c client.Client, req ctrl.Request, obj T,
 	deleting func(context.Context, T) (ctrl.Result, error),
@@ -34,6 +36,11 @@ func reconcileObject[T managedObject](ctx context.Context, c client.Client, req 
 	}
 	before := obj.DeepCopyObject().(T)
 	defer func() {
+		flushChanges(obj)
+		if !obj.GetDeletionTimestamp().IsZero() && !controllerutil.ContainsFinalizer(obj, Finalizer) {
+			// Released: the object is going away, a status write would be wasted.
+			return
+		}
 		obj.CommonStatusRef().ObservedGeneration = obj.GetGeneration()
 		err := patchStatus(ctx, c, before, obj, func(o client.Object) any { return o.(T).StatusValue() })
 		if err != nil && retErr == nil {

@@ -51,8 +51,14 @@ func (c *memberCredentials) keySecretName() string {
 func (c *memberCredentials) console(ctx context.Context, enabled, exists bool) error {
 	name := c.consoleSecretName()
 	if !enabled {
+		// Only a Secret status names can be ours to delete: no read for a feature
+		// that is off and never made one.
+		had := c.tm.Status.ConsoleSecretName
 		c.tm.Status.ConsoleSecretName = ""
-		return c.deleteOwnedSecret(ctx, name)
+		if had == "" {
+			return nil
+		}
+		return c.deleteOwnedSecret(ctx, had)
 	}
 	secret, err := c.ownedSecret(ctx, name)
 	if err != nil {
@@ -111,9 +117,13 @@ func (c *memberCredentials) accessKeys(ctx context.Context) error {
 	ak := c.tm.Spec.AccessKeys
 	enabled := ak != nil && ak.Enabled
 	name := c.keySecretName()
-	secret, err := c.ownedSecret(ctx, name)
-	if err != nil {
-		return err
+	var secret *corev1.Secret
+	if enabled || c.tm.Status.AccessKeySecretName != "" {
+		// Off and never on (status names no Secret): nothing to read.
+		var err error
+		if secret, err = c.ownedSecret(ctx, name); err != nil {
+			return err
+		}
 	}
 	keys, err := c.users.AccessKeys(ctx, c.userName)
 	if err != nil {
@@ -136,7 +146,10 @@ func (c *memberCredentials) accessKeys(ctx context.Context) error {
 	}
 	if !enabled {
 		c.tm.Status.AccessKeySecretName, c.tm.Status.AccessKeyID, c.tm.Status.AccessKeyCreated = "", "", nil
-		return c.deleteOwnedSecret(ctx, name)
+		if secret == nil {
+			return nil
+		}
+		return client.IgnoreNotFound(c.r.Client.Delete(ctx, secret))
 	}
 	if kp.Create {
 		key, err := c.users.CreateAccessKey(ctx, c.userName)
