@@ -55,13 +55,18 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	if err != nil {
 		return err
 	}
-	trust, err := r.resolveTrust(ctx, ar, clients.Partition)
+	trust, progress, err := r.resolveTrust(ctx, ar, clients.Partition)
 	if err != nil {
 		return err
 	}
 	ar.Status.PendingMembers = trust.Pending
 	name := desired.RoleName(ar)
 	ar.Status.RoleName = name
+	if len(progress.arriving) > 0 {
+		// Writing the trust now would rewrite it as each of them turns Ready.
+		return waiting(iamv1.ReasonWaitingForMembers, arrivalWait,
+			"waiting for TeamMembers %v, created a moment ago, to be Ready, so the trust policy of IAM role %s is written once", progress.arriving, name)
+	}
 	trustDoc, err := desired.BuildTrust(trust)
 	if err != nil {
 		if len(trust.Members) == 0 {
@@ -124,6 +129,12 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	setDrifted(&ar.Status.Conditions, ar.Generation, nil)
 	if err := r.proveTrust(ctx, ar, clients, ar.Status.ARN, trustDoc, trust, plan.TrustChanged(changes)); err != nil {
 		return err
+	}
+	if lacking := progress.cannotAssumeYet(trust.Trusted(), ar.Status.ARN); len(lacking) > 0 {
+		// Ready means the people can switch into the role: IAM must trust them and
+		// their own policy must allow sts:AssumeRole on it.
+		return waiting(iamv1.ReasonWaitingForMembers, arrivalWait,
+			"IAM role %s trusts TeamMembers %v, but they cannot assume it until their inline permission is written", name, lacking)
 	}
 	if len(trust.Pending) > 0 {
 		return waiting(iamv1.ReasonWaitingForMembers, jitter(r.Resync),

@@ -9,7 +9,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -62,7 +61,7 @@ func (r *AssumableRoleReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurre
 		For(&iamv1.AssumableRole{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletingPredicate()))).
 		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.rolesOfAccount), builder.WithPredicates(baselineChanged())).
 		Watches(&iamv1.TeamMember{}, handler.EnqueueRequestsFromMapFunc(r.rolesTrusting), builder.WithPredicates(memberTrustChanged())).
-		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrent}).
+		WithOptions(controllerOptions(maxConcurrent)).
 		Named("assumablerole").
 		Complete(r)
 }
@@ -121,7 +120,8 @@ func (r *AssumableRoleReconciler) rolesTrusting(ctx context.Context, o client.Ob
 }
 
 // memberTrustChanged lets through the TeamMember updates that can change a role's
-// trust: its ARN, whether it is Ready for its generation, its labels, its deletion.
+// trust or readiness: its ARN, whether it is Ready for its generation, the roles its
+// inline policy lets it assume, its labels, its deletion.
 func memberTrustChanged() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
 		o, okO := e.ObjectOld.(*iamv1.TeamMember)
@@ -131,6 +131,7 @@ func memberTrustChanged() predicate.Predicate {
 		}
 		return o.Status.ARN != n.Status.ARN ||
 			conditions.IsReady(o.Status.Conditions, o.Generation) != conditions.IsReady(n.Status.Conditions, n.Generation) ||
+			!slices.Equal(o.Status.AssumableRoles, n.Status.AssumableRoles) ||
 			!labels.Equals(o.Labels, n.Labels) ||
 			o.DeletionTimestamp.IsZero() != n.DeletionTimestamp.IsZero()
 	}}

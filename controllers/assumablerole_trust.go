@@ -3,8 +3,10 @@ package controllers
 import (
 	"context"
 	"slices"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -18,19 +20,25 @@ import (
 // reported as pending; a member already in the trust (status.trustedMembers) with
 // an unchanged ARN stays while it is re-reconciled, so a member's own spec change
 // does not take it out of every role and back in.
-func (r *AssumableRoleReconciler) resolveTrust(ctx context.Context, ar *iamv1.AssumableRole, partition string) (desired.Trust, error) {
+func (r *AssumableRoleReconciler) resolveTrust(ctx context.Context, ar *iamv1.AssumableRole, partition string) (desired.Trust, memberProgress, error) {
 	members := map[string]string{}
 	var pending []string
+	progress := memberProgress{roleARNs: map[string][]string{}}
 	consider := func(key string, tm *iamv1.TeamMember) {
+		progress.note(key, tm)
 		switch {
-		case tm == nil || !tm.DeletionTimestamp.IsZero() || tm.Status.ARN == "":
+		case tm == nil || !tm.DeletionTimestamp.IsZero():
 			pending = append(pending, key)
+		case tm.Status.ARN == "":
+			pending = append(pending, key)
+			progress.maybeArriving(key, tm)
 		case conditions.IsReady(tm.Status.Conditions, tm.Generation):
 			members[key] = tm.Status.ARN
 		case slices.Contains(ar.Status.TrustedMembers, key) && slices.Contains(ar.Status.Principals, tm.Status.ARN):
 			members[key] = tm.Status.ARN
 		default:
 			pending = append(pending, key)
+			progress.maybeArriving(key, tm)
 		}
 	}
 	for _, ref := range ar.Spec.Trust.TeamMembers {
@@ -41,18 +49,18 @@ func (r *AssumableRoleReconciler) resolveTrust(ctx context.Context, ar *iamv1.As
 		if apierrors.IsNotFound(err) {
 			tm = nil
 		} else if err != nil {
-			return desired.Trust{}, err
+			return desired.Trust{}, progress, err
 		}
 		consider(key, tm)
 	}
 	if sel := ar.Spec.Trust.TeamMemberSelector; sel != nil {
 		selector, err := metav1.LabelSelectorAsSelector(sel)
 		if err != nil {
-			return desired.Trust{}, stalled(iamv1.ReasonInvalidSpec, "spec.trust.teamMemberSelector is not a valid label selector: %v", err)
+			return desired.Trust{}, progress, stalled(iamv1.ReasonInvalidSpec, "spec.trust.teamMemberSelector is not a valid label selector: %v", err)
 		}
 		list := &iamv1.TeamMemberList{}
 		if err := r.Client.List(ctx, list, client.InNamespace(ar.Namespace), client.MatchingLabelsSelector{Selector: selector}); err != nil {
-			return desired.Trust{}, err
+			return desired.Trust{}, progress, err
 		}
 		for i := range list.Items {
 			tm := &list.Items[i]
@@ -63,5 +71,56 @@ func (r *AssumableRoleReconciler) resolveTrust(ctx context.Context, ar *iamv1.As
 			consider(key, tm)
 		}
 	}
-	return desired.NewTrust(ar, partition, members, pending), nil
+	slices.Sort(progress.arriving)
+	progress.arriving = slices.Compact(progress.arriving)
+	return desired.NewTrust(ar, partition, members, pending), progress, nil
+}
+
+// memberProgress is what resolving the trust learnt about the members beyond who is
+// in it: who is about to be Ready, and which roles each may already assume.
+type memberProgress struct {
+	// arriving are pending members created a moment ago and on their way to Ready
+	// (not Stalled): worth waiting for, so the trust is written once, not once each.
+	arriving []string
+	// roleARNs are, for each member the operator manages (Enforce), the role ARNs
+	// its inline policy lets it assume (its status.assumableRoles).
+	roleARNs map[string][]string
+}
+
+// memberArrival is how long after its creation a pending member holds its roles'
+// trust policy back. Members normally turn Ready within seconds; one that does not
+// (a bad spec, a missing group) must not keep the others out for long.
+const memberArrival = time.Minute
+
+// arrivalWait is how soon a role waiting for members looks again; the TeamMember
+// watch usually wakes it sooner.
+const arrivalWait = 10 * time.Second
+
+func (p *memberProgress) note(key string, tm *iamv1.TeamMember) {
+	if tm == nil || tm.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
+		return
+	}
+	arns := []string{}
+	for _, l := range tm.Status.AssumableRoles {
+		arns = append(arns, l.RoleARN)
+	}
+	p.roleARNs[key] = arns
+}
+
+func (p *memberProgress) maybeArriving(key string, tm *iamv1.TeamMember) {
+	if time.Since(tm.CreationTimestamp.Time) < memberArrival && !meta.IsStatusConditionTrue(tm.Status.Conditions, iamv1.ConditionStalled) {
+		p.arriving = append(p.arriving, key)
+	}
+}
+
+// cannotAssumeYet lists the trusted members whose inline permission does not name
+// roleARN yet: IAM trusts them, but they cannot switch into the role.
+func (p memberProgress) cannotAssumeYet(trusted []string, roleARN string) []string {
+	var out []string
+	for _, key := range trusted {
+		if arns, managed := p.roleARNs[key]; managed && !slices.Contains(arns, roleARN) {
+			out = append(out, key)
+		}
+	}
+	return out
 }
