@@ -58,6 +58,7 @@ type options struct {
 	bucketN     int
 	timeout     time.Duration
 	managerArgs []string
+	managerBin  string
 	out         io.Writer
 }
 
@@ -72,10 +73,11 @@ func main() {
 		timeout     = flag.Duration("timeout", 15*time.Minute, "give up on one run after this long")
 		managerArgs = flag.String("manager-args", "", "extra flags for the manager, space-separated (e.g. \"--max-concurrent-reconciles=8\")")
 		outFile     = flag.String("o", "", "also write the report to this file")
+		managerBin  = flag.String("manager", "", "a manager binary to measure (default: build ./cmd/manager), e.g. an older build for a before/after comparison")
 	)
 	flag.Parse()
 	opts := options{namespaces: *namespaces, scenarios: map[string]bool{}, faultN: *faultN, bucketN: *bucketN,
-		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), out: os.Stdout}
+		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), managerBin: *managerBin, out: os.Stdout}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < membersPerRole {
@@ -113,11 +115,14 @@ func run(ctx context.Context, opts options) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "manager")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/manager")
-	build.Dir = testenv.RepoRoot()
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the manager: %v\n%s", err, out)
+	bin := opts.managerBin
+	if bin == "" {
+		bin = filepath.Join(dir, "manager")
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/manager")
+		build.Dir = testenv.RepoRoot()
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("building the manager: %v\n%s", err, out)
+		}
 	}
 	rep := &report{out: opts.out}
 	rep.header(opts)
