@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -190,20 +191,16 @@ func (s *baselineScope) apply(ch plan.Change, do func() error) error {
 	return nil
 }
 
+// converge runs every part of the baseline; a part that fails is reported with the
+// others' failures and does not stop them (see partFailures).
 func (s *baselineScope) converge(ctx context.Context) error {
-	if err := s.alias(ctx); err != nil {
-		return err
-	}
-	if err := s.passwordPolicyStep(ctx); err != nil {
-		return err
-	}
-	if err := s.mfa(ctx); err != nil {
-		return err
-	}
-	if err := s.groups(ctx); err != nil {
-		return err
-	}
-	return s.budgets(ctx)
+	var failed partFailures
+	failed.run("account alias", func() error { return s.alias(ctx) })
+	failed.run("password policy", func() error { return s.passwordPolicyStep(ctx) })
+	failed.run("MFA enforcement", func() error { return s.mfa(ctx) })
+	failed = append(failed, s.groups(ctx)...)
+	failed = append(failed, s.budgets(ctx)...)
+	return failed.err()
 }
 
 func (s *baselineScope) alias(ctx context.Context) error {
@@ -307,43 +304,46 @@ func (s *baselineScope) mfa(ctx context.Context) error {
 // Groups cannot carry tags in IAM, so a group named in the spec is the baseline's
 // whether it made it or found it (the spec naming it is the decision to manage it),
 // while only groups recorded in status.createdGroups are ever deleted.
-func (s *baselineScope) groups(ctx context.Context) error {
+func (s *baselineScope) groups(ctx context.Context) partFailures {
 	ab := s.ab
 	groups := awsx.NewGroups(s.clients)
 	want := desired.Groups(ab, s.clients.Partition, s.clients.AccountID)
 	var names []string
+	var failed partFailures
 	for _, d := range want {
 		names = append(names, d.Name)
-		observed, err := groups.Observe(ctx, d.Name)
-		if err != nil {
-			return err
-		}
-		for _, ch := range plan.Group(d, observed) {
-			err := s.apply(ch, func() error { return groups.Apply(ctx, d.Name, ch) })
-			if ch.Action == "AttachGroupPolicy" && awsx.IsNotFound(err) {
-				return stalled(iamv1.ReasonInvalidSpec, "managed policy %s of group %q does not exist in account %s: fix spec.groups[%s].managedPolicies",
-					ch.Target, d.Name, s.clients.AccountID, d.Name)
-			}
-			if err != nil {
-				return err
-			}
-			if ch.Action == "CreateGroup" && !s.observe {
-				ab.Status.CreatedGroups = addToSet(ab.Status.CreatedGroups, d.Name)
-			}
-		}
+		failed.run(fmt.Sprintf("group %q", d.Name), func() error { return s.group(ctx, groups, d) })
 	}
 	for _, g := range plan.StaleGroups(ab.Status.CreatedGroups, names) {
-		if err := s.deleteGroup(ctx, groups, g); err != nil {
-			return err
-		}
+		failed.run(fmt.Sprintf("deleting group %q", g), func() error { return s.deleteGroup(ctx, groups, g) })
 	}
 	if desired.MFAGroup(ab) == "" && ab.Status.MFAPolicyARN != "" {
-		if err := s.deleteMFAPolicy(ctx); err != nil {
-			return err
-		}
+		failed.run("deleting the MFA policy", func() error { return s.deleteMFAPolicy(ctx) })
 	}
 	slices.Sort(names)
 	ab.Status.Groups = names
+	return failed
+}
+
+// group converges one group: its existence, managed and inline policies.
+func (s *baselineScope) group(ctx context.Context, groups *awsx.Groups, d plan.GroupDesired) error {
+	observed, err := groups.Observe(ctx, d.Name)
+	if err != nil {
+		return err
+	}
+	for _, ch := range plan.Group(d, observed) {
+		err := s.apply(ch, func() error { return groups.Apply(ctx, d.Name, ch) })
+		if ch.Action == "AttachGroupPolicy" && awsx.IsNotFound(err) {
+			return stalled(iamv1.ReasonInvalidSpec, "managed policy %s does not exist in account %s: fix spec.groups[%s].managedPolicies",
+				ch.Target, s.clients.AccountID, d.Name)
+		}
+		if err != nil {
+			return err
+		}
+		if ch.Action == "CreateGroup" && !s.observe {
+			s.ab.Status.CreatedGroups = addToSet(s.ab.Status.CreatedGroups, d.Name)
+		}
+	}
 	return nil
 }
 
