@@ -99,6 +99,7 @@ func run(m *testing.M) int {
 		Scheme:                 scheme.Scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		NewClient:              managerWrites.newClient,
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
