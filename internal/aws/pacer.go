@@ -25,9 +25,11 @@ import (
 //   - per window (1 s, at least 10 calls), when more than 5% of the calls were
 //     throttled, the limit drops to the rate AWS actually accepted in that window
 //     (slightly under it). Against a token bucket that is the bucket's rate;
-//   - when a drop did not lower the share throttled, the throttling does not depend
-//     on our rate (AWS shedding load at random, an incident): the previous limit is
-//     restored and drops are held off for a while, so the operator does not crawl;
+//   - when two drops in a row did not lower the share throttled, the throttling does
+//     not depend on our rate (AWS shedding load at random, an incident): the limit
+//     from before the drops is restored and drops are held off for a while, so the
+//     operator does not crawl. (Two, because the first drop can still be above the
+//     rate when the window before it spent the bucket's burst.);
 //   - while under 5% throttled, the limit grows by 5% per window, probing for more.
 const (
 	pacerWindow        = time.Second
@@ -105,12 +107,15 @@ type adaptiveLimit struct {
 	limiter        *rate.Limiter
 
 	mu sync.Mutex
-	// window under measurement
+	// the window under measurement
 	windowStart     time.Time
 	sent, throttled int
-	prevLimit       rate.Limit // limit before the last drop
-	droppedAt       float64    // share throttled that caused the last drop; 0 when the last window was no drop
-	holdUntil       time.Time
+	// drops in a row (throttled windows), the limit before them and the share
+	// throttled that started them
+	drops      int
+	prevLimit  rate.Limit
+	firstShare float64
+	holdUntil  time.Time
 }
 
 func newAdaptiveLimit(account, class string, now func() time.Time) *adaptiveLimit {
@@ -142,23 +147,26 @@ func (l *adaptiveLimit) observe(throttled bool) {
 	l.windowStart, l.sent, l.throttled = now, 0, 0
 	cur := l.limiter.Limit()
 	switch {
-	case share > pacerMaxThrottled && l.droppedAt > 0 && share >= pacerNoEffectRatio*l.droppedAt:
-		// Slowing down did not help: this throttling is not about our rate.
+	case share <= pacerMaxThrottled:
+		l.drops = 0
+		if cur != rate.Inf {
+			l.setLimit(cur * pacerGrowth)
+		}
+	case l.drops >= 2 && share >= pacerNoEffectRatio*l.firstShare:
+		// Slowing down twice did not help: this throttling is not about our rate.
 		l.setLimit(l.prevLimit)
-		l.droppedAt = 0
+		l.drops = 0
 		l.holdUntil = now.Add(pacerHoldOff)
-	case share > pacerMaxThrottled && now.After(l.holdUntil):
+	case now.Before(l.holdUntil):
+	default:
 		next := rate.Limit(math.Max(pacerMinRate, accepted*pacerHeadroom))
+		if l.drops == 0 {
+			l.prevLimit, l.firstShare = cur, share
+		}
+		l.drops++
 		if next < cur {
-			l.prevLimit = cur
-			l.droppedAt = share
 			l.setLimit(next)
 		}
-	case share <= pacerMaxThrottled && cur != rate.Inf:
-		l.droppedAt = 0
-		l.setLimit(cur * pacerGrowth)
-	default:
-		l.droppedAt = 0
 	}
 }
 

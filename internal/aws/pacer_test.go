@@ -49,6 +49,20 @@ func TestAdaptiveLimitFindsARateLimit(t *testing.T) {
 	}
 }
 
+// The window after unlimited sending spent the bucket's burst, so the first drop
+// lands above the rate and the share throttled hardly falls; the second drop finds
+// the rate, and the limit stays there.
+func TestAdaptiveLimitAfterABurst(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := newAdaptiveLimit("123456789012", "IAM/mutating", func() time.Time { return clock })
+	window(l, &clock, 60, 20) // 3R sent, R + burst R accepted
+	window(l, &clock, 38, 18) // at 1.9R: R accepted, share about the same
+	window(l, &clock, 19, 0)  // at 0.95R: nothing throttled
+	if got := float64(l.limiter.Limit()); got > 21 || got < 18 {
+		t.Fatalf("limit %.2f, want about the bucket's 20/s", got)
+	}
+}
+
 // Random throttling (an AWS incident, or the benchmark's 20%) does not depend on the
 // rate: slowing down does not lower it, so the pacer goes back to full speed and does
 // not try again for a while.
@@ -60,6 +74,10 @@ func TestAdaptiveLimitIgnoresThrottlingThatSlowingDoesNotFix(t *testing.T) {
 		t.Fatal("20% throttled: the first reaction is to slow down")
 	}
 	window(l, &clock, 76, 15)
+	if l.limiter.Limit() == rate.Inf {
+		t.Fatal("one drop that did not help may still be the tail of a burst: drop once more")
+	}
+	window(l, &clock, 60, 12)
 	if l.limiter.Limit() != rate.Inf {
 		t.Fatalf("slowing down did not help, yet the limit stays at %.1f", float64(l.limiter.Limit()))
 	}
