@@ -30,7 +30,7 @@ type writeCounter struct {
 }
 
 func (w *writeCounter) newClient(cfg *rest.Config, o client.Options) (client.Client, error) {
-	c, err := client.New(cfg, o)
+	c, err := client.NewWithWatch(cfg, o)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (w *writeCounter) newClient(cfg *rest.Config, o client.Options) (client.Cli
 		w.m[key][verb]++
 		w.mu.Unlock()
 	}
-	return interceptor.NewClient(c.(client.WithWatch), interceptor.Funcs{
+	return interceptor.NewClient(c, interceptor.Funcs{
 		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
 			count(c, obj, "create")
 			return c.Create(ctx, obj, opts...)
