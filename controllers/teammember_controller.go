@@ -119,7 +119,10 @@ func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.Te
 	if err := creds.accessKeys(ctx); err != nil {
 		return err
 	}
-	return r.observeMFA(ctx, tm, users, desired.Name)
+	if err := r.observeMFA(ctx, tm, users, desired.Name); err != nil {
+		return err
+	}
+	return r.writeOnboarding(ctx, tm, ab)
 }
 
 // reportObserved fills status from what AWS holds and reports the differences as
@@ -134,11 +137,12 @@ func (r *TeamMemberReconciler) reportObserved(tm *iamv1.TeamMember, o plan.UserO
 }
 
 func (r *TeamMemberReconciler) observeMFA(ctx context.Context, tm *iamv1.TeamMember, users *awsx.Users, name string) error {
-	enrolled, err := users.MFAEnrolled(ctx, name)
+	serial, err := users.MFADevice(ctx, name)
 	if err != nil {
 		return err
 	}
-	tm.Status.MFAEnrolled = enrolled
+	enrolled := serial != ""
+	tm.Status.MFAEnrolled, tm.Status.MFASerial = enrolled, serial
 	setMFACondition(&tm.Status.Conditions, tm.Generation, enrolled)
 	return nil
 }
@@ -155,7 +159,12 @@ func (r *TeamMemberReconciler) assumableRoles(ctx context.Context, tm *iamv1.Tea
 		if ar.Status.ARN == "" || !ar.DeletionTimestamp.IsZero() {
 			continue
 		}
-		out = append(out, iamv1.AssumableRoleLink{Name: ar.Namespace + "/" + ar.Name, RoleARN: ar.Status.ARN, SwitchRoleURL: ar.Status.SwitchRoleURL})
+		maxSession := ar.Spec.MaxSessionDuration
+		if maxSession == 0 {
+			maxSession = plan.DefaultMaxSessionDuration
+		}
+		out = append(out, iamv1.AssumableRoleLink{Name: ar.Namespace + "/" + ar.Name, RoleARN: ar.Status.ARN,
+			SwitchRoleURL: ar.Status.SwitchRoleURL, MaxSessionDuration: maxSession})
 	}
 	slices.SortFunc(out, func(a, b iamv1.AssumableRoleLink) int {
 		if a.RoleARN < b.RoleARN {

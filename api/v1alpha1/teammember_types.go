@@ -111,12 +111,20 @@ type TeamMemberStatus struct {
 	// MFAEnrolled is true when the user has at least one MFA device.
 	// +optional
 	MFAEnrolled bool `json:"mfaEnrolled,omitempty"`
+	// MFASerial is the serial number (for a virtual device, its ARN) of the enrolled MFA
+	// device: the mfa_serial of the member's AWS CLI profiles.
+	// +optional
+	MFASerial string `json:"mfaSerial,omitempty"`
 	// Groups the user is in.
 	// +optional
 	Groups []string `json:"groups,omitempty"`
 	// ConsoleSecretName holds the initial console credentials.
 	// +optional
 	ConsoleSecretName string `json:"consoleSecretName,omitempty"`
+	// OnboardingConfigMapName holds the member's onboarding text and AWS CLI profiles
+	// (no secrets), kept up to date as roles and MFA devices change.
+	// +optional
+	OnboardingConfigMapName string `json:"onboardingConfigMapName,omitempty"`
 	// AccessKeySecretName holds the current access key.
 	// +optional
 	AccessKeySecretName string `json:"accessKeySecretName,omitempty"`
@@ -139,6 +147,9 @@ type AssumableRoleLink struct {
 	RoleARN string `json:"roleARN"`
 	// SwitchRoleURL opens the console's switch-role page for this role.
 	SwitchRoleURL string `json:"switchRoleURL"`
+	// MaxSessionDuration of the role in seconds: the longest session a member may ask for.
+	// +optional
+	MaxSessionDuration int32 `json:"maxSessionDuration,omitempty"`
 }
 
 // TeamMember is a person's IAM user.

@@ -199,13 +199,17 @@ func (u *Users) DeleteAccessKey(ctx context.Context, name, id string) error {
 	return scrub(err, "DeleteAccessKey "+id)
 }
 
-// MFAEnrolled reports whether the user has at least one MFA device.
-func (u *Users) MFAEnrolled(ctx context.Context, name string) (bool, error) {
+// MFADevice returns the serial number of the user's first MFA device (for a virtual
+// device its ARN, the CLI's mfa_serial), or "" when the user has none.
+func (u *Users) MFADevice(ctx context.Context, name string) (string, error) {
 	out, err := u.iam.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: &name, MaxItems: awssdk.Int32(1)})
 	if err != nil {
-		return false, err
+		return "", err
 	}
-	return len(out.MFADevices) > 0, nil
+	if len(out.MFADevices) == 0 {
+		return "", nil
+	}
+	return awssdk.ToString(out.MFADevices[0].SerialNumber), nil
 }
 
 func tagMap(tags []iamtypes.Tag) map[string]string {
