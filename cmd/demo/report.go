@@ -21,11 +21,13 @@ import (
 )
 
 // report prints what a person wants to see once everything is Ready.
-func report(ctx context.Context, w io.Writer, cl *cluster, aws *awsEnv, objs []*unstructured.Unstructured) error {
+// cisPending names the baselines whose first credential report is still being generated.
+func report(ctx context.Context, w io.Writer, cl *cluster, aws *awsEnv, objs []*unstructured.Unstructured, cisPending []string) error {
 	section(w, "Kubernetes")
 	for _, args := range [][]string{{"get", "ab,tm,ar", "-A"}, {"get", "tm,ar", "-A", "-o", "wide"}} {
 		runKubectl(ctx, w, cl, args...)
 	}
+	formatReportPending(w, cisPending)
 
 	members, err := sampleMembers(ctx, cl.client, objs)
 	if err != nil {
@@ -33,6 +35,10 @@ func report(ctx context.Context, w io.Writer, cl *cluster, aws *awsEnv, objs []*
 	}
 	section(w, "Team members")
 	formatMembers(w, members, kubectlCommand(cl))
+	section(w, "A member's first day")
+	if err := formatFirstDay(ctx, w, cl.client, members, kubectlCommand(cl)); err != nil {
+		return err
+	}
 
 	proofs, err := settledProofs(ctx, cl.client, objs, proofWait)
 	if err != nil {
@@ -119,7 +125,7 @@ func formatMembers(w io.Writer, members []iamv1.TeamMember, kubectl string) {
 		fmt.Fprintln(w)
 		mfa := "not enrolled yet: nothing but password and MFA self-service works until it is"
 		if tm.Status.MFAEnrolled {
-			mfa = "enrolled"
+			mfa = "enrolled (" + tm.Status.MFASerial + ")"
 		}
 		fmt.Fprintf(w, "  MFA:             %s\n", mfa)
 		if s := tm.Status.ConsoleSecretName; s != "" {
@@ -130,6 +136,9 @@ func formatMembers(w io.Writer, members []iamv1.TeamMember, kubectl string) {
 		}
 		if s := tm.Status.AccessKeySecretName; s != "" {
 			fmt.Fprintf(w, "  access key:      %s in Secret %s/%s\n", tm.Status.AccessKeyID, tm.Namespace, s)
+		}
+		if s := tm.Status.OnboardingConfigMapName; s != "" {
+			fmt.Fprintf(w, "  onboarding:      ConfigMap %s/%s (what to send the person, and their AWS CLI profiles)\n", tm.Namespace, s)
 		}
 		if len(tm.Status.AssumableRoles) == 0 {
 			fmt.Fprintln(w, "  switch roles:    none")

@@ -28,8 +28,9 @@ func TestFormatMembers(t *testing.T) {
 		{
 			ObjectMeta: metav1.ObjectMeta{Name: "bob", Namespace: "team-payments"},
 			Status: iamv1.TeamMemberStatus{
-				UserName: "bob.builder", MFAEnrolled: true,
-				AccessKeySecretName: "bob-keys", AccessKeyID: "AKIAEXAMPLE",
+				UserName: "bob.builder", MFAEnrolled: true, MFASerial: "arn:aws:iam::123456789012:mfa/bob-phone",
+				OnboardingConfigMapName: "bob-onboarding",
+				AccessKeySecretName:     "bob-keys", AccessKeyID: "AKIAEXAMPLE",
 			},
 		},
 	}
@@ -41,7 +42,8 @@ func TestFormatMembers(t *testing.T) {
 		"console sign-in: Secret team-payments/alice-console",
 		"kubectl --kubeconfig /tmp/k -n team-payments get secret alice-console -o jsonpath='{.data.password}' | base64 -d",
 		"team-payments/payments-deployer (arn:aws:iam::123456789012:role/payments-deployer)\n      https://signin.aws.amazon.com/switchrole?roleName=payments-deployer&account=123456789012",
-		"team-payments/bob: IAM user bob.builder\n  MFA:             enrolled",
+		"team-payments/bob: IAM user bob.builder\n  MFA:             enrolled (arn:aws:iam::123456789012:mfa/bob-phone)",
+		"onboarding:      ConfigMap team-payments/bob-onboarding",
 		"console sign-in: none",
 		"access key:      AKIAEXAMPLE in Secret team-payments/bob-keys",
 		"switch roles:    none",
@@ -131,5 +133,53 @@ func TestFormatProofs(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestFirstDayMemberPrefersOneWithRoles(t *testing.T) {
+	members := []iamv1.TeamMember{
+		{ObjectMeta: metav1.ObjectMeta{Name: "nobody"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "bob"}, Status: iamv1.TeamMemberStatus{OnboardingConfigMapName: "bob-onboarding"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "alice"}, Status: iamv1.TeamMemberStatus{OnboardingConfigMapName: "alice-onboarding",
+			AssumableRoles: []iamv1.AssumableRoleLink{{Name: "ns/r"}}}},
+	}
+	if got := firstDayMember(members); got == nil || got.Name != "alice" {
+		t.Fatalf("picked %v", got)
+	}
+	if got := firstDayMember(members[:2]); got == nil || got.Name != "bob" {
+		t.Fatalf("picked %v", got)
+	}
+	if got := firstDayMember(members[:1]); got != nil {
+		t.Fatalf("picked %v without an onboarding ConfigMap", got.Name)
+	}
+}
+
+func TestCISPendingIsSaidPlainly(t *testing.T) {
+	ab := &iamv1.AccountBaseline{}
+	if !cisPending(ab) {
+		t.Fatal("no CISCompliant condition is pending")
+	}
+	ab.Status.Conditions = []metav1.Condition{{Type: iamv1.ConditionCISCompliant, Status: metav1.ConditionUnknown}}
+	if !cisPending(ab) {
+		t.Fatal("Unknown is pending")
+	}
+	ab.Status.Conditions[0].Status = metav1.ConditionFalse
+	if cisPending(ab) {
+		t.Fatal("False is a verdict")
+	}
+	var b bytes.Buffer
+	formatReportPending(&b, nil)
+	if b.Len() != 0 {
+		t.Fatalf("said something with nothing pending: %q", b.String())
+	}
+	formatReportPending(&b, []string{"sandbox"})
+	if !strings.Contains(b.String(), "CIS is Unknown for sandbox: AWS is still generating the first credential report") {
+		t.Fatalf("%q", b.String())
+	}
+}
+
+func TestIndentKeepsBlankLinesBlank(t *testing.T) {
+	if got := indent("a\n\nb\n", "  "); got != "  a\n\n  b\n" {
+		t.Fatalf("%q", got)
 	}
 }

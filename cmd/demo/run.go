@@ -126,7 +126,8 @@ func run(ctx context.Context, opts options) (err error) {
 		}
 		return err
 	}
-	if err := report(ctx, opts.out, cl, aws, objs); err != nil {
+	cisPending := waitCredentialReports(ctx, cl.client, objs, reportWait, p)
+	if err := report(ctx, opts.out, cl, aws, objs, cisPending); err != nil {
 		return err
 	}
 	if opts.inspect != nil {
