@@ -152,7 +152,7 @@ func AWSConfig(m Member) string {
 		b.WriteString("# the account allows it), or ask your platform team for one (TeamMember spec.accessKeys).\n")
 	}
 	if m.MFASerial == "" {
-		b.WriteString("# mfa_serial is filled in once you have enrolled an MFA device.\n")
+		b.WriteString("# mfa_serial appears here once you have enrolled an MFA device: fetch this snippet again then.\n")
 	}
 	if len(m.Roles) == 0 {
 		b.WriteString("# No role trusts you yet.\n")

@@ -82,7 +82,7 @@ func TestAWSConfigBeforeMFAHasNoSerial(t *testing.T) {
 			t.Errorf("profile %s has mfa_serial before enrolment", name)
 		}
 	}
-	if !strings.Contains(cfg, "mfa_serial is filled in once you have enrolled") {
+	if !strings.Contains(cfg, "mfa_serial appears here once you have enrolled") {
 		t.Errorf("snippet does not say why mfa_serial is missing:\n%s", cfg)
 	}
 }
