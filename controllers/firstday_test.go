@@ -66,15 +66,17 @@ func TestFirstDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alias, _, _ := strings.Cut(signIn.Host, ".")
 	initial := string(s.Data[credentials.ConsolePassword])
 	userName := string(s.Data[credentials.ConsoleUserName])
-	if alias != "acme-members" || userName != user || initial == "" {
+	if signIn.Host != "acme-members.signin.aws.amazon.com" || userName != user || initial == "" {
 		t.Fatalf("console Secret: sign-in host %q, user %q, password of %d characters", signIn.Host, userName, len(initial))
 	}
+	// The sign-in page takes the alias or the account ID; other tests share this
+	// account and may move its alias, so the person types the account ID.
+	account := string(s.Data[credentials.ConsoleAccountID])
 
 	// 2. First sign-in: the password must be changed before anything else.
-	session, err := awsSrv.ConsoleSignIn(alias, userName, initial, "")
+	session, err := awsSrv.ConsoleSignIn(account, userName, initial, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,7 @@ func TestFirstDay(t *testing.T) {
 	if _, err := person.iam.ChangePassword(ctx, &iam.ChangePasswordInput{OldPassword: &initial, NewPassword: awssdk.String(newPassword)}); err != nil {
 		t.Fatal(err)
 	}
-	session, err = awsSrv.ConsoleSignIn(alias, userName, newPassword, "")
+	session, err = awsSrv.ConsoleSignIn(account, userName, newPassword, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +188,7 @@ func TestFirstDay(t *testing.T) {
 
 	// 8. Signed in again with the device, the group's grants apply in the console too.
 	_, code := awslocal.MFACodes(seed, time.Now())
-	session, err = awsSrv.ConsoleSignIn(alias, userName, newPassword, code)
+	session, err = awsSrv.ConsoleSignIn(account, userName, newPassword, code)
 	if err != nil {
 		t.Fatal(err)
 	}
