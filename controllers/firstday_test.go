@@ -154,6 +154,7 @@ func TestFirstDay(t *testing.T) {
 		config.WithSharedConfigFiles([]string{configFile}), config.WithSharedCredentialsFiles([]string{credsFile}),
 		config.WithSharedConfigProfile(profileName), config.WithRegion("us-east-1"),
 		config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
+			o.Client = localSTS{o.Client}
 			o.TokenProvider = func() (string, error) {
 				askedFor = awssdk.ToString(o.SerialNumber)
 				_, code := awslocal.MFACodes(seed, time.Now())
@@ -186,16 +187,29 @@ func TestFirstDay(t *testing.T) {
 	_, err = roleIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: awssdk.String(ns + "-mallory")})
 	wantAccessDenied(t, err, "because no identity-based policy allows the iam:CreateUser action")
 
-	// 8. Signed in again with the device, the group's grants apply in the console too.
+	// 8. Signed in again with the device, the MFA policy's deny no longer applies: what
+	//    is refused now is refused only for want of a grant (the members' groups grant
+	//    nothing in this account), no longer by an explicit deny.
 	_, code := awslocal.MFACodes(seed, time.Now())
+	if _, err := awsSrv.ConsoleSignIn(account, userName, newPassword, ""); err == nil {
+		t.Fatal("with a device enrolled, sign-in without a code succeeded")
+	}
 	session, err = awsSrv.ConsoleSignIn(account, userName, newPassword, code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := personClients(t, session).iam.ListRoles(ctx, &iam.ListRolesInput{}); err != nil {
-		t.Fatalf("with MFA, developers' ReadOnlyAccess allows iam:ListRoles: %v", err)
-	}
+	_, err = personClients(t, session).iam.ListRoles(ctx, &iam.ListRolesInput{})
+	wantAccessDenied(t, err, "because no identity-based policy allows the iam:ListRoles action")
 	assertNoSecretLeak(t, ns, []string{initial, newPassword, session.SecretAccessKey, creds.SecretAccessKey}, tm)
+}
+
+// localSTS sends the assume-role call of a shared-config profile to the local AWS:
+// the SDK builds that STS client (with the source profile's credentials) before it
+// resolves endpoint overrides such as AWS_ENDPOINT_URL.
+type localSTS struct{ stscreds.AssumeRoleAPIClient }
+
+func (c localSTS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	return c.AssumeRoleAPIClient.AssumeRole(ctx, in, append(optFns, func(o *sts.Options) { o.BaseEndpoint = &awsURL })...)
 }
 
 type person struct {

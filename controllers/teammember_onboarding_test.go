@@ -95,12 +95,16 @@ func TestTeamMemberOnboardingConfigMap(t *testing.T) {
 		}
 		return nil
 	})
-	if err := k8s.Get(ctx, client.ObjectKeyFromObject(tm), tm); err != nil {
-		t.Fatal(err)
-	}
-	if tm.Status.MFASerial != serial || !tm.Status.MFAEnrolled {
-		t.Fatalf("status mfaSerial %q enrolled %v", tm.Status.MFASerial, tm.Status.MFAEnrolled)
-	}
+	// Status is patched at the end of the same reconcile that wrote the ConfigMap.
+	eventually(t, arWait, func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(tm), tm); err != nil {
+			return err
+		}
+		if tm.Status.MFASerial != serial || !tm.Status.MFAEnrolled {
+			return fmt.Errorf("status mfaSerial %q enrolled %v", tm.Status.MFASerial, tm.Status.MFAEnrolled)
+		}
+		return nil
+	})
 
 	// No secret: the initial password is named, never copied.
 	s, err := secret(t, ns, "alice-console")
