@@ -99,7 +99,8 @@ func awsChangeEvents(t *testing.T, ns, name string) []corev1.Event {
 }
 
 // A member with console access costs exactly: one update (the finalizer), one status
-// patch, one Secret (the password) and one Event summarising the AWS changes. A
+// patch, one Secret (the password), one onboarding ConfigMap and one Event summarising
+// the AWS changes. A
 // feature that is off (access keys) reads and writes no Secret.
 func TestMemberCreateKubernetesWrites(t *testing.T) {
 	ensureMembersBaseline(t)
@@ -117,6 +118,9 @@ func TestMemberCreateKubernetesWrites(t *testing.T) {
 	}
 	if got := managerWrites.of("Secret", ns, "writes-console"); !maps.Equal(got, map[string]int{"create": 1}) {
 		t.Errorf("writes to the console Secret: %v, want one create", got)
+	}
+	if got := managerWrites.of("ConfigMap", ns, "writes-onboarding"); !maps.Equal(got, map[string]int{"create": 1}) {
+		t.Errorf("writes to the onboarding ConfigMap: %v, want one create", got)
 	}
 	if got := managerWrites.of("Secret", ns, "writes-access-key"); len(got) != 0 {
 		t.Errorf("writes to an access-key Secret with access keys off: %v", got)
