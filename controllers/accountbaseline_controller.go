@@ -203,6 +203,9 @@ func (s *baselineScope) converge(ctx context.Context) error {
 	return failed.err()
 }
 
+// alias converges the account alias and reports the sign-in URL of the alias AWS
+// holds, never of the one the spec asks for: when AWS refuses a new alias the old
+// one stays, and so does the sign-in URL members are given.
 func (s *baselineScope) alias(ctx context.Context) error {
 	acct := awsx.NewAccount(s.clients)
 	observed, err := acct.Aliases(ctx)
@@ -213,27 +216,29 @@ func (s *baselineScope) alias(ctx context.Context) error {
 	if len(observed) > 0 {
 		current = observed[0]
 	}
+	setURL := func() {
+		if current == "" {
+			s.ab.Status.SignInURL = policy.SignInURL(s.ab.Spec.AccountID)
+			return
+		}
+		s.ab.Status.SignInURL = policy.SignInURL(current)
+	}
 	for _, ch := range plan.BaselineAlias(s.ab.Spec.Alias, observed) {
-		err := s.apply(ch, func() error {
-			if ch.Action == "DeleteAccountAlias" {
-				return acct.DeleteAlias(ctx, ch.Target)
-			}
-			return acct.CreateAlias(ctx, ch.Target)
-		})
+		err := s.apply(ch, func() error { return acct.CreateAlias(ctx, ch.Target) })
 		if awsx.IsAlreadyExists(err) {
-			return stalled(iamv1.ReasonInvalidSpec, "the account alias %q is taken (aliases are unique across AWS): choose another spec.alias", ch.Target)
+			setURL()
+			return stalled(iamv1.ReasonInvalidSpec, "the account alias %q is taken by another AWS account (aliases are unique across AWS): choose another spec.alias; the account keeps its alias %q",
+				ch.Target, current)
 		}
 		if err != nil {
+			setURL()
 			return err
 		}
-		if !s.observe && ch.Action == "CreateAccountAlias" {
+		if !s.observe {
 			current = ch.Target
 		}
 	}
-	if current == "" {
-		current = s.ab.Spec.AccountID
-	}
-	s.ab.Status.SignInURL = policy.SignInURL(current)
+	setURL()
 	return nil
 }
 
@@ -331,6 +336,9 @@ func (s *baselineScope) group(ctx context.Context, groups *awsx.Groups, d plan.G
 	if err != nil {
 		return err
 	}
+	if err := s.checkGroupOwnership(d.Name, observed); err != nil {
+		return err
+	}
 	for _, ch := range plan.Group(d, observed) {
 		err := s.apply(ch, func() error { return groups.Apply(ctx, d.Name, ch) })
 		if ch.Action == "AttachGroupPolicy" && awsx.IsNotFound(err) {
@@ -345,6 +353,35 @@ func (s *baselineScope) group(ctx context.Context, groups *awsx.Groups, d plan.G
 		}
 	}
 	return nil
+}
+
+// checkGroupOwnership applies the ownership rule to groups. IAM groups carry no
+// tags, so the evidence that a group is this baseline's is its own record
+// (status.createdGroups). A group that exists without it was made by someone else
+// and is never changed unless the spec says adopt. One exception keeps a successor
+// baseline working: an MFA group with the account's MFA-enforcement policy attached
+// is the operator's, because only the operator attaches that tagged policy (whose
+// ownership mfa() has already checked).
+func (s *baselineScope) checkGroupOwnership(name string, observed plan.GroupObserved) error {
+	if !observed.Exists || slices.ContainsFunc(s.ab.Status.CreatedGroups, func(g string) bool { return strings.EqualFold(g, name) }) {
+		return nil
+	}
+	if strings.EqualFold(name, mfaGroup(s.ab)) {
+		if s.ab.Spec.MFAEnforcement != nil && s.ab.Spec.MFAEnforcement.Adopt {
+			return nil
+		}
+		arn := policy.PolicyARN(s.clients.Partition, s.clients.AccountID, "/", mfaPolicyName(s.ab))
+		if slices.ContainsFunc(observed.ManagedPolicies, func(p string) bool { return strings.EqualFold(p, arn) }) {
+			return nil
+		}
+		return stalled(iamv1.ReasonNotManaged, "IAM group %s already exists and was not created by this AccountBaseline (IAM groups carry no ownership tags): set spec.mfaEnforcement.adopt: true to take it over, or choose another spec.mfaEnforcement.groupName", name)
+	}
+	for _, g := range s.ab.Spec.Groups {
+		if strings.EqualFold(g.Name, name) && g.Adopt {
+			return nil
+		}
+	}
+	return stalled(iamv1.ReasonNotManaged, "IAM group %s already exists and was not created by this AccountBaseline (IAM groups carry no ownership tags): set adopt: true on spec.groups[%s] to take it over, or choose another name", name, name)
 }
 
 func (s *baselineScope) deleteGroup(ctx context.Context, groups *awsx.Groups, name string) error {

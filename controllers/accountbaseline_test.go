@@ -216,7 +216,8 @@ func TestAccountBaselineFiveAccounts(t *testing.T) {
 	snap := awsSrv.Calls()
 	dup := accts[4].baseline(t, "five-dup", func(ab *iamv1.AccountBaseline) {
 		ab.Spec.Alias = "five-acct-5"
-		ab.Spec.Groups = []iamv1.PermissionGroup{{Name: "readers", ManagedPolicies: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}}}
+		// IAM groups carry no ownership tags: a successor adopts the groups it finds.
+		ab.Spec.Groups = []iamv1.PermissionGroup{{Name: "readers", Adopt: true, ManagedPolicies: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}}}
 	})
 	st := waitCondition(t, dup, abConds(dup), iamv1.ConditionStalled, metav1.ConditionTrue, 30*time.Second)
 	if !strings.Contains(st.Message, `"five-5"`) || st.Reason != iamv1.ReasonOwnedByOther {
@@ -528,13 +529,14 @@ func TestAccountBaselineDeletion(t *testing.T) {
 	})
 	t.Run("Delete", func(t *testing.T) {
 		a := account(t, 4)
-		// A group that exists before the baseline names it is managed, not created:
+		// A group that exists before the baseline names it is adopted, not created:
 		// Delete leaves it.
 		if _, err := a.iam.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: awssdk.String("admins")}); err != nil && !awsx.IsAlreadyExists(err) {
 			t.Fatal(err)
 		}
 		ab := a.baseline(t, "delete-four", func(ab *iamv1.AccountBaseline) {
 			fullSpec("acme-four")(ab)
+			ab.Spec.Groups[1].Adopt = true // admins was made by hand: adopted, not created
 			ab.Spec.DeletionPolicy = iamv1.DeletionPolicyDelete
 			// Its own MFA group, so this baseline creates it (the account's default
 			// one was made by an earlier baseline and is not this one's to delete).

@@ -56,8 +56,14 @@ func (r *TeamMemberReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 }
 
 func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.TeamMember) error {
+	if err := checkMemberSpec(tm); err != nil {
+		return err
+	}
 	ab, clients, err := resolveChecked(ctx, r.Client, r.AWS, tm.Spec.AccountRef, tm)
 	if err != nil {
+		return err
+	}
+	if err := checkMemberGroupsDeclared(ab, tm); err != nil {
 		return err
 	}
 	roles, err := r.assumableRoles(ctx, tm)
@@ -95,9 +101,10 @@ func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.Te
 	for _, ch := range changes {
 		info, err := users.Apply(ctx, desired.Name, ch)
 		if ch.Action == "AddUserToGroup" && awsx.IsNotFound(err) {
-			// Either the group is not there (yet), or IAM has not propagated a user
-			// created a moment ago; both resolve by themselves or by a spec change.
-			return waiting(iamv1.ReasonProgressing, groupWait, "group %q not found in account %s: it must be declared in AccountBaseline %q (spec.groups), or removed from this member's spec.groups", ch.Target, ab.Spec.AccountID, ab.Name)
+			// The baseline declares the group (checked above) but has not made it yet,
+			// or IAM has not propagated a user created a moment ago: both resolve by
+			// themselves, and the baseline turning Ready wakes the member.
+			return waiting(iamv1.ReasonProgressing, groupWait, "group %q declared in AccountBaseline %q is not in account %s yet; waiting for the baseline to create it", ch.Target, ab.Name, ab.Spec.AccountID)
 		}
 		if err != nil {
 			return err

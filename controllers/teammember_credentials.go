@@ -58,9 +58,9 @@ func (c *memberCredentials) console(ctx context.Context, enabled, exists bool) e
 		if had == "" {
 			return nil
 		}
-		return c.deleteOwnedSecret(ctx, had)
+		return c.deleteOwnedSecret(ctx, had, "console")
 	}
-	secret, err := c.ownedSecret(ctx, name)
+	secret, err := c.ownedSecret(ctx, name, "console")
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (c *memberCredentials) accessKeys(ctx context.Context) error {
 	if enabled || c.tm.Status.AccessKeySecretName != "" {
 		// Off and never on (status names no Secret): nothing to read.
 		var err error
-		if secret, err = c.ownedSecret(ctx, name); err != nil {
+		if secret, err = c.ownedSecret(ctx, name, "access-key"); err != nil {
 			return err
 		}
 	}
@@ -188,8 +188,9 @@ func (c *memberCredentials) accessKeys(ctx context.Context) error {
 // ownedSecret reads a credential Secret fresh from the API server (a cached copy could
 // be older than our own last write, and would make us delete the key it holds). A
 // Secret of that name that this TeamMember does not control is a stall: we never
-// overwrite someone else's Secret.
-func (c *memberCredentials) ownedSecret(ctx context.Context, name string) (*corev1.Secret, error) {
+// overwrite someone else's Secret. Nor one of ours that holds the other kind of
+// credential: overwriting the console Secret with a key would lose the password.
+func (c *memberCredentials) ownedSecret(ctx context.Context, name, kind string) (*corev1.Secret, error) {
 	s := &corev1.Secret{}
 	err := c.r.APIReader.Get(ctx, client.ObjectKey{Namespace: c.tm.Namespace, Name: name}, s)
 	if apierrors.IsNotFound(err) {
@@ -200,6 +201,10 @@ func (c *memberCredentials) ownedSecret(ctx context.Context, name string) (*core
 	}
 	if !metav1.IsControlledBy(s, c.tm) {
 		return nil, stalled(iamv1.ReasonInvalidSpec, "Secret %s/%s exists and is not owned by this TeamMember: choose another secretName or delete it", c.tm.Namespace, name)
+	}
+	if got := s.Labels[credentials.LabelKind]; got != kind {
+		return nil, stalled(iamv1.ReasonInvalidSpec, "Secret %s/%s holds this member's %s credentials, not its %s credentials: give spec.consoleAccess.secretName and spec.accessKeys.secretName different names",
+			c.tm.Namespace, name, got, kind)
 	}
 	return s, nil
 }
@@ -229,8 +234,8 @@ func (c *memberCredentials) writeSecret(ctx context.Context, existing *corev1.Se
 	return nil
 }
 
-func (c *memberCredentials) deleteOwnedSecret(ctx context.Context, name string) error {
-	s, err := c.ownedSecret(ctx, name)
+func (c *memberCredentials) deleteOwnedSecret(ctx context.Context, name, kind string) error {
+	s, err := c.ownedSecret(ctx, name, kind)
 	if err != nil || s == nil {
 		// A foreign Secret of that name is not ours to delete.
 		if _, ok := err.(*outcome.StalledError); ok {
@@ -250,10 +255,13 @@ func scrubbedK8sError(err error) error {
 	return fmt.Errorf("secret write failed")
 }
 
-// signInURL is the account's console sign-in URL, with the alias when there is one.
+// signInURL is the account's console sign-in URL as the AccountBaseline last read it
+// from AWS (status), never the alias the spec asks for: an alias AWS refused (taken by
+// another account) would send a new member to another account's sign-in page. Until
+// the baseline has reported, the account ID's URL, which always works, is used.
 func signInURL(ab *iamv1.AccountBaseline) string {
-	if ab.Spec.Alias != "" {
-		return policy.SignInURL(ab.Spec.Alias)
+	if ab.Status.SignInURL != "" {
+		return ab.Status.SignInURL
 	}
 	return policy.SignInURL(ab.Spec.AccountID)
 }

@@ -3,6 +3,7 @@ package v1alpha1
 import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 // AccountBaselineSpec declares the security baseline of one AWS account.
+// +kubebuilder:validation:XValidation:rule="!has(self.groups) || !has(self.mfaEnforcement) || !has(self.mfaEnforcement.groupName) || (has(self.mfaEnforcement.enabled) && !self.mfaEnforcement.enabled) || !self.groups.exists(g, g.name.lowerAscii() == self.mfaEnforcement.groupName.lowerAscii())",message="a permission group may not have the name of the MFA-enforcement group (spec.mfaEnforcement.groupName; IAM names ignore case)"
 // +kubebuilder:validation:XValidation:rule="!has(self.selfService) || !has(self.selfService.allowedGroups) || self.selfService.allowedGroups.all(g, (has(self.groups) && self.groups.exists(x, x.name == g)) || (has(self.mfaEnforcement) && self.mfaEnforcement.groupName == g))",message="selfService.allowedGroups may only name groups declared in spec.groups"
 type AccountBaselineSpec struct {
 	// AccountID is the 12-digit AWS account this baseline governs. The operator refuses
@@ -42,6 +43,7 @@ type AccountBaselineSpec struct {
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=50
+	// +kubebuilder:validation:XValidation:rule="self.all(g, self.exists_one(x, x.name.lowerAscii() == g.name.lowerAscii()))",message="group names must be unique ignoring case: IAM treats devs and Devs as one group"
 	Groups []PermissionGroup `json:"groups,omitempty"`
 
 	// Budgets are cost budgets with alerts, so a leaked key cannot run up a bill unseen.
@@ -49,6 +51,7 @@ type AccountBaselineSpec struct {
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:XValidation:rule="self.all(b, self.exists_one(x, x.name.lowerAscii() == b.name.lowerAscii()))",message="budget names must be unique ignoring case"
 	Budgets []Budget `json:"budgets,omitempty"`
 
 	// SelfService says which namespaces may declare TeamMembers and AssumableRoles for
@@ -154,6 +157,11 @@ type MFAEnforcement struct {
 	// +kubebuilder:validation:Pattern=`^[\w+=,.@-]{1,128}$`
 	// +optional
 	GroupName string `json:"groupName,omitempty"`
+	// Adopt lets the baseline take over an MFA group of that name that it did not
+	// create (IAM groups carry no tags, so status.createdGroups is the record of what
+	// the baseline made; any other existing group is someone else's until adopted).
+	// +optional
+	Adopt bool `json:"adopt,omitempty"`
 }
 
 // PermissionGroup is an IAM group with its policies.
@@ -179,12 +187,20 @@ type PermissionGroup struct {
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:XValidation:rule="self.all(p, self.exists_one(x, x.name.lowerAscii() == p.name.lowerAscii()))",message="inline policy names must be unique ignoring case"
 	InlinePolicies []InlinePolicy `json:"inlinePolicies,omitempty"`
+	// Adopt lets the baseline take over an existing group of this name that it did not
+	// create. Without it, a group someone made by hand is Stalled, never changed: IAM
+	// groups carry no tags, so status.createdGroups is the record of what the baseline
+	// made, and anything else is someone else's until adopted.
+	// +optional
+	Adopt bool `json:"adopt,omitempty"`
 }
 
 // Budget is an AWS cost budget with its alerts.
 type Budget struct {
 	// Name of the budget, unique in the account.
+	// +kubebuilder:validation:MaxLength=100
 	// +kubebuilder:validation:Pattern=`^[^:\\]{1,100}$`
 	Name string `json:"name"`
 	// Limit is the amount, as a decimal string such as "5" or "250.50".
@@ -232,6 +248,7 @@ type BudgetNotification struct {
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=11
 	// +kubebuilder:validation:XValidation:rule="self.filter(s, s.type == 'SNS').size() <= 1",message="a notification may have at most one SNS subscriber"
+	// +kubebuilder:validation:XValidation:rule="self.filter(s, s.type != 'SNS').size() <= 10",message="a notification may have at most ten email subscribers"
 	Subscribers []BudgetSubscriber `json:"subscribers"`
 }
 

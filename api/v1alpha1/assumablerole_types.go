@@ -27,9 +27,11 @@ type AssumableRoleSpec struct {
 	// +optional
 	Path string `json:"path,omitempty"`
 
-	// Description of the role.
+	// Description of the role: IAM accepts tab, newline, carriage return and the
+	// printable Latin-1 characters (no emoji, no other scripts).
 	// +optional
 	// +kubebuilder:validation:MaxLength=1000
+	// +kubebuilder:validation:Pattern=`^[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{00A1}-\x{00FF}]*$`
 	Description string `json:"description,omitempty"`
 
 	// MaxSessionDuration in seconds, 3600 (1 h) to 43200 (12 h).
@@ -56,6 +58,7 @@ type AssumableRoleSpec struct {
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:XValidation:rule="self.all(p, self.exists_one(x, x.name.lowerAscii() == p.name.lowerAscii()))",message="inline policy names must be unique ignoring case"
 	InlinePolicies []InlinePolicy `json:"inlinePolicies,omitempty"`
 
 	// Tags on the role.
@@ -183,6 +186,7 @@ type AssumableRoleStatus struct {
 }
 
 // AssumableRole is an IAM role people switch into.
+// +kubebuilder:validation:XValidation:rule="has(self.spec.roleName) || size(self.metadata.name) <= 64",message="IAM role names are at most 64 characters: set spec.roleName, or use a shorter object name"
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=ar,categories=baseline

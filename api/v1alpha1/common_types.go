@@ -87,6 +87,7 @@ const (
 // +kubebuilder:validation:XValidation:rule="self.all(k, size(self[k]) <= 256)",message="tag values must be at most 256 characters"
 // +kubebuilder:validation:XValidation:rule="self.all(k, !k.startsWith('aws:') && !k.startsWith('iam.baseline.dev/'))",message="tag keys starting with aws: or iam.baseline.dev/ are reserved"
 // +kubebuilder:validation:XValidation:rule="self.all(k, k.matches('^[\\\\p{L}\\\\p{Z}\\\\p{N}_.:/=+\\\\-@]+$'))",message="tag keys may contain only letters, digits, spaces and _.:/=+-@"
+// +kubebuilder:validation:XValidation:rule="self.all(k, self[k].matches('^[\\\\p{L}\\\\p{Z}\\\\p{N}_.:/=+\\\\-@]*$'))",message="tag values may contain only letters, digits, spaces and _.:/=+-@ (IAM refuses anything else)"
 type Tags map[string]string
 
 // InlinePolicy is a policy document embedded in one identity.

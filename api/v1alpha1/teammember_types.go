@@ -32,6 +32,8 @@ type TeamMemberSpec struct {
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=9
 	// +kubebuilder:validation:items:Pattern=`^[\w+=,.@-]{1,128}$`
+	// +kubebuilder:validation:items:MaxLength=128
+	// +kubebuilder:validation:XValidation:rule="self.all(g, self.exists_one(x, x.lowerAscii() == g.lowerAscii()))",message="group names must be unique ignoring case: IAM treats devs and Devs as one group"
 	Groups []string `json:"groups,omitempty"`
 
 	// Tags on the IAM user.
@@ -153,6 +155,8 @@ type AssumableRoleLink struct {
 }
 
 // TeamMember is a person's IAM user.
+// +kubebuilder:validation:XValidation:rule="has(self.spec.userName) || size(self.metadata.name) <= 64",message="IAM user names are at most 64 characters: set spec.userName, or use a shorter object name"
+// +kubebuilder:validation:XValidation:rule="(has(self.spec.consoleAccess) && has(self.spec.consoleAccess.secretName) ? self.spec.consoleAccess.secretName : self.metadata.name + '-console') != (has(self.spec.accessKeys) && has(self.spec.accessKeys.secretName) ? self.spec.accessKeys.secretName : self.metadata.name + '-access-key')",message="the console Secret and the access-key Secret must have different names (one would overwrite the other)"
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=tm,categories=baseline

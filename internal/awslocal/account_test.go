@@ -72,11 +72,22 @@ func TestAccountAliases(t *testing.T) {
 	wantError(t, err, "ValidationError", 400)
 	_, err = e.iam.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("acme-prod")})
 	must(t, err)
+	// One alias per account: creating another replaces it and releases the old name.
 	_, err = e.iam.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("acme-prod-2")})
-	wantError(t, err, "LimitExceeded", 409)
+	must(t, err)
+	out, err := e.iam.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
+	must(t, err)
+	if len(out.AccountAliases) != 1 || out.AccountAliases[0] != "acme-prod-2" {
+		t.Fatalf("aliases after replacing = %v", out.AccountAliases)
+	}
+	_, err = otherIAM.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("acme-prod-2")})
+	wantError(t, err, "EntityAlreadyExists", 409)
+	_, err = e.iam.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("acme-prod")})
+	must(t, err)
+	// A refused alias leaves the account's alias as it was.
 	_, err = otherIAM.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("acme-prod")})
 	wantError(t, err, "EntityAlreadyExists", 409)
-	out, err := e.iam.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
+	out, err = e.iam.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
 	must(t, err)
 	if len(out.AccountAliases) != 1 || out.AccountAliases[0] != "acme-prod" {
 		t.Fatalf("aliases = %v", out.AccountAliases)

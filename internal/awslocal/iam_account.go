@@ -103,8 +103,10 @@ func createAccountAlias(c *call) (any, error) {
 		}
 		return nil, errAlreadyExists("The account alias %s already exists.", alias)
 	}
+	// An account has one alias; creating another replaces it (the old name is
+	// released), so the account is never without one in between.
 	if c.acct.alias != "" {
-		return nil, errLimitExceeded("Cannot exceed quota for AccountAliasesPerAccount: 1")
+		delete(c.s.aliases, c.acct.alias)
 	}
 	c.acct.alias = alias
 	c.s.aliases[alias] = c.acct.id

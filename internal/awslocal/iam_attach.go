@@ -138,7 +138,7 @@ func (k holderKind) listAttached() actionFunc {
 
 func (k holderKind) putInline() actionFunc {
 	return func(c *call) (any, error) {
-		h, _, err := k.holder(c)
+		h, entity, err := k.holder(c)
 		if err != nil {
 			return nil, err
 		}
@@ -152,6 +152,17 @@ func (k holderKind) putInline() actionFunc {
 		}
 		if _, err := parsePolicy(doc, identityPolicy, k.sizeQuota, k.sizeName); err != nil {
 			return nil, err
+		}
+		// The quota is on the entity's inline policies together (the policy being
+		// replaced does not count), not on each one.
+		total := nonSpaceLen(doc)
+		for n, other := range h.inline {
+			if n != name {
+				total += nonSpaceLen(other)
+			}
+		}
+		if total > k.sizeQuota {
+			return nil, errLimitExceeded("Maximum policy size of %d bytes exceeded for %s %s", k.sizeQuota, strings.ToLower(strings.TrimSuffix(k.nameParam, "Name")), entity)
 		}
 		h.inline[name] = doc
 		return nil, nil

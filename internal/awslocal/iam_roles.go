@@ -69,6 +69,9 @@ func (c *call) descriptionParam() (string, error) {
 	if len([]rune(d)) > maxRoleDescriptionSize {
 		return "", validationFailed(d, "description", "Member must have length less than or equal to 1000")
 	}
+	if !descriptionPattern.MatchString(d) {
+		return "", validationFailed(d, "description", `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`)
+	}
 	return d, nil
 }
 

@@ -62,6 +62,9 @@ func parsePolicy(doc string, kind policyKind, sizeQuota int, quotaName string) (
 	if strings.TrimSpace(doc) == "" {
 		return nil, errSyntax()
 	}
+	if !documentPattern.MatchString(doc) {
+		return nil, validationFailed(doc, "policyDocument", `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
+	}
 	if n := nonSpaceLen(doc); n > sizeQuota {
 		return nil, errLimitExceeded("Cannot exceed quota for %s: %d", quotaName, sizeQuota)
 	}

@@ -12,6 +12,12 @@ var (
 	pathPrefixPattern = regexp.MustCompile(`^/[\x21-\x7F]*$`)
 	tagPattern        = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 	aliasPattern      = regexp.MustCompile(`^[a-z0-9]([a-z0-9]|-[a-z0-9])*[a-z0-9]?$`)
+	// descriptionPattern is what IAM accepts in role and policy descriptions: tab,
+	// newline, carriage return and printable Latin-1 (no emoji, no other scripts).
+	descriptionPattern = regexp.MustCompile(`^[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{00A1}-\x{00FF}]*$`)
+	// documentPattern is what IAM accepts in policy documents: tab, newline,
+	// carriage return and the characters from space through U+00FF.
+	documentPattern = regexp.MustCompile(`^[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+$`)
 )
 
 // Name length limits by entity, as IAM enforces them.

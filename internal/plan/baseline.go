@@ -10,18 +10,16 @@ import (
 // The AccountBaseline's planning: the account alias, the password policy, the
 // customer-managed MFA-enforcement policy and the groups. Budgets are in budgets.go.
 
-// BaselineAlias plans the account alias. An account has at most one alias, so a
-// different one is deleted before the desired one is created. An empty desired alias
-// leaves whatever is there alone: the spec does not ask for one.
+// BaselineAlias plans the account alias. An account has one alias and creating a
+// new one replaces it, so a change is a single CreateAccountAlias: the current alias
+// is never deleted first, and when AWS refuses the new one (taken by another
+// account) the account keeps the alias it had. An empty desired alias leaves
+// whatever is there alone: the spec does not ask for one.
 func BaselineAlias(desired string, observed []string) []Change {
 	if desired == "" || slices.Contains(observed, desired) {
 		return nil
 	}
-	var out []Change
-	for _, a := range sortedUnique(observed) {
-		out = append(out, Change{Action: "DeleteAccountAlias", Target: a})
-	}
-	return append(out, Change{Action: "CreateAccountAlias", Target: desired})
+	return []Change{{Action: "CreateAccountAlias", Target: desired}}
 }
 
 // PasswordPolicy is the account password policy, as the spec wants it and as IAM
@@ -185,7 +183,7 @@ func Group(d GroupDesired, o GroupObserved) []Change {
 	if o.Path != d.Path {
 		out = append(out, Change{Action: "UpdateGroup", Target: d.Name, Value: d.Path})
 	}
-	out = append(out, setChanges("AttachGroupPolicy", "DetachGroupPolicy", d.ManagedPolicies, o.ManagedPolicies)...)
+	out = append(out, setChanges("AttachGroupPolicy", "DetachGroupPolicy", d.ManagedPolicies, o.ManagedPolicies, MaxAttachedPolicies)...)
 	// Error is never returned by inlineChanges (a document AWS holds that does not
 	// parse is rewritten); keep the signature's promise anyway.
 	inline, _ := inlineChanges("PutGroupPolicy", "DeleteGroupPolicy", d.InlinePolicies, o.InlinePolicies, false)

@@ -21,7 +21,7 @@ func TestBaselineAlias(t *testing.T) {
 	}{
 		{"acme", nil, []string{"CreateAccountAlias acme"}},
 		{"acme", []string{"acme"}, nil},
-		{"acme", []string{"old"}, []string{"DeleteAccountAlias old", "CreateAccountAlias acme"}},
+		{"acme", []string{"old"}, []string{"CreateAccountAlias acme"}}, // creating replaces: never none in between
 		{"", []string{"someone-elses"}, nil},
 	} {
 		if got := baselineActions(BaselineAlias(tc.desired, tc.observed)); !reflect.DeepEqual(got, tc.want) {

@@ -81,21 +81,53 @@ func tagChanges(tagAction, untagAction string, desired, observed map[string]stri
 	return out
 }
 
+// IAM's limits on sets the plans converge.
+const (
+	// MaxAttachedPolicies is how many managed policies a user, group or role may have.
+	MaxAttachedPolicies = 10
+	// MaxGroupsPerUser is how many groups a user may be in.
+	MaxGroupsPerUser = 10
+)
+
 // setChanges returns add changes for desired items missing from observed and remove
-// changes for observed items not desired, each sorted for a stable order.
-func setChanges(addAction, removeAction string, desired, observed []string) []Change {
-	var out []Change
-	for _, d := range sortedUnique(desired) {
-		if !slices.Contains(observed, d) {
-			out = append(out, Change{Action: addAction, Target: d})
+// changes for observed items not desired, each sorted for a stable order. Items are
+// IAM names or ARNs, which IAM compares ignoring case ("Devs" is the group "devs"),
+// so they are compared the same way: a spec spelling a name differently from AWS is
+// not a change.
+//
+// Additions come first, so a replacement never leaves a moment with less than the
+// spec asks for (a group swap never drops the MFA-enforcement group's companion
+// grants first). When the additions would not fit under IAM's limit (the set is full
+// and one item is replaced), removals come first instead: otherwise AWS refuses the
+// addition and the object is stuck at the limit for good.
+func setChanges(addAction, removeAction string, desired, observed []string, limit int) []Change {
+	var adds, removes []Change
+	for _, d := range sortedUniqueFold(desired) {
+		if !containsFold(observed, d) {
+			adds = append(adds, Change{Action: addAction, Target: d})
 		}
 	}
-	for _, o := range sortedUnique(observed) {
-		if !slices.Contains(desired, o) {
-			out = append(out, Change{Action: removeAction, Target: o})
+	for _, o := range sortedUniqueFold(observed) {
+		if !containsFold(desired, o) {
+			removes = append(removes, Change{Action: removeAction, Target: o})
 		}
 	}
-	return out
+	if limit > 0 && len(sortedUniqueFold(observed))+len(adds) > limit {
+		return append(removes, adds...)
+	}
+	return append(adds, removes...)
+}
+
+// containsFold reports whether list holds s, ignoring case as IAM does for names.
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
+}
+
+// sortedUniqueFold sorts and drops items equal ignoring case (one spelling stays).
+func sortedUniqueFold(in []string) []string {
+	out := sortedUnique(in)
+	slices.SortStableFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return slices.CompactFunc(out, strings.EqualFold)
 }
 
 func sortedUnique(in []string) []string {

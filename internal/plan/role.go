@@ -112,7 +112,7 @@ func Role(d RoleDesired, o RoleObserved) ([]Change, error) {
 		out = append(out, Change{Action: ActionPutRolePermissionsBoundary, Target: d.PermissionsBoundary, Value: d.PermissionsBoundary})
 	}
 	out = append(out, tagChanges(ActionTagRole, ActionUntagRole, d.Tags, o.Tags)...)
-	out = append(out, setChanges(ActionAttachRolePolicy, ActionDetachRolePolicy, d.ManagedPolicies, o.ManagedPolicies)...)
+	out = append(out, setChanges(ActionAttachRolePolicy, ActionDetachRolePolicy, d.ManagedPolicies, o.ManagedPolicies, MaxAttachedPolicies)...)
 	inline, err := inlineChanges(ActionPutRolePolicy, ActionDeleteRolePolicy, d.InlinePolicies, o.InlinePolicies, false)
 	if err != nil {
 		return nil, err

@@ -36,7 +36,7 @@ func User(d UserDesired, o UserObserved) ([]Change, error) {
 		out = append(out, Change{Action: "UpdateUser", Target: d.Name, Value: d.Path})
 	}
 	out = append(out, tagChanges("TagUser", "UntagUser", d.Tags, o.Tags)...)
-	out = append(out, setChanges("AddUserToGroup", "RemoveUserFromGroup", d.Groups, o.Groups)...)
+	out = append(out, setChanges("AddUserToGroup", "RemoveUserFromGroup", d.Groups, o.Groups, MaxGroupsPerUser)...)
 	if !d.Console && o.LoginProfile {
 		out = append(out, Change{Action: "DeleteLoginProfile", Target: d.Name})
 	}
