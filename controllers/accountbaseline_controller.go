@@ -366,11 +366,11 @@ func (s *baselineScope) checkGroupOwnership(name string, observed plan.GroupObse
 	if !observed.Exists || slices.ContainsFunc(s.ab.Status.CreatedGroups, func(g string) bool { return strings.EqualFold(g, name) }) {
 		return nil
 	}
-	if strings.EqualFold(name, mfaGroup(s.ab)) {
+	if strings.EqualFold(name, desired.MFAGroup(s.ab)) {
 		if s.ab.Spec.MFAEnforcement != nil && s.ab.Spec.MFAEnforcement.Adopt {
 			return nil
 		}
-		arn := policy.PolicyARN(s.clients.Partition, s.clients.AccountID, "/", mfaPolicyName(s.ab))
+		arn := policy.PolicyARN(s.clients.Partition, s.clients.AccountID, "/", desired.MFAPolicyName(s.ab))
 		if slices.ContainsFunc(observed.ManagedPolicies, func(p string) bool { return strings.EqualFold(p, arn) }) {
 			return nil
 		}

@@ -47,6 +47,9 @@ func (r *AssumableRoleReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 
 func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.AssumableRole) error {
 	// What can be judged from the spec alone is judged before any AWS call.
+	if n := desired.RoleName(ar); len(n) > 64 {
+		return stalled(iamv1.ReasonInvalidSpec, "IAM role names are at most 64 characters and %q has %d: set spec.roleName", n, len(n))
+	}
 	inline, err := desired.RoleInlinePolicies(ar)
 	if err != nil {
 		return err
@@ -104,6 +107,9 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	if err := r.checkManagedPoliciesExist(ctx, roles, changes); err != nil {
 		return err
 	}
+	if err := checkBoundaryExists(ctx, roles, desired, changes, clients.AccountID); err != nil {
+		return err
+	}
 	for _, ch := range changes {
 		created, err := roles.Apply(ctx, desired, ch)
 		switch {
@@ -158,6 +164,27 @@ func (r *AssumableRoleReconciler) checkManagedPoliciesExist(ctx context.Context,
 		if !ok {
 			return stalled(iamv1.ReasonInvalidSpec, "managed policy %s does not exist or is not attachable: create it or remove it from spec.managedPolicies", ch.Target)
 		}
+	}
+	return nil
+}
+
+// checkBoundaryExists looks up the permissions boundary before a change that sets it
+// (CreateRole carries it, or PutRolePermissionsBoundary): IAM refuses a boundary that
+// does not exist, and retrying would never help, so it is a Stalled condition that
+// names the fix, with no write made. A boundary already in place is not looked up.
+func checkBoundaryExists(ctx context.Context, roles *awsx.Roles, d plan.RoleDesired, changes []plan.Change, accountID string) error {
+	if d.PermissionsBoundary == "" || !slices.ContainsFunc(changes, func(ch plan.Change) bool {
+		return ch.Action == plan.ActionCreateRole || ch.Action == plan.ActionPutRolePermissionsBoundary
+	}) {
+		return nil
+	}
+	ok, err := roles.PolicyExists(ctx, d.PermissionsBoundary)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return stalled(iamv1.ReasonInvalidSpec, "permissions boundary %s does not exist in account %s: create that managed policy, or fix spec.permissionsBoundary",
+			d.PermissionsBoundary, accountID)
 	}
 	return nil
 }

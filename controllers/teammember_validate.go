@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	"github.com/iam-baseline/operator/internal/desired"
 )
 
 // checkMemberSpec judges what the spec alone can decide, before any AWS call. The
@@ -16,7 +17,7 @@ func checkMemberSpec(tm *iamv1.TeamMember) error {
 		return stalled(iamv1.ReasonInvalidSpec, "the console Secret and the access-key Secret are both named %q, so one would overwrite the other: give spec.consoleAccess.secretName and spec.accessKeys.secretName different names",
 			c.consoleSecretName())
 	}
-	if n := userName(tm); len(n) > 64 {
+	if n := desired.UserName(tm); len(n) > 64 {
 		return stalled(iamv1.ReasonInvalidSpec, "IAM user names are at most 64 characters and %q has %d: set spec.userName", n, len(n))
 	}
 	return nil
@@ -30,7 +31,7 @@ func checkMemberSpec(tm *iamv1.TeamMember) error {
 func checkMemberGroupsDeclared(ab *iamv1.AccountBaseline, tm *iamv1.TeamMember) error {
 	var missing []string
 	for _, g := range tm.Spec.Groups {
-		if strings.EqualFold(g, mfaGroup(ab)) {
+		if strings.EqualFold(g, desired.MFAGroup(ab)) {
 			continue
 		}
 		if !slices.ContainsFunc(ab.Spec.Groups, func(pg iamv1.PermissionGroup) bool { return strings.EqualFold(pg.Name, g) }) {

@@ -29,6 +29,14 @@ func RoleInlinePolicies(ar *iamv1.AssumableRole) (map[string]string, error) {
 		}
 		out[p.Name] = p.Document
 	}
+	total := 0
+	for _, doc := range out {
+		total += policy.Size(doc)
+	}
+	if total > policy.RoleInlineQuota {
+		problems = append(problems, fmt.Sprintf("the inline policies total %d characters (white space not counted) and IAM allows %d per role: move some statements into a customer-managed policy and list it in spec.managedPolicies",
+			total, policy.RoleInlineQuota))
+	}
 	if len(problems) > 0 {
 		return nil, outcome.Stalled(iamv1.ReasonInvalidSpec, "%s", strings.Join(problems, "; "))
 	}

@@ -28,6 +28,18 @@ func ValidateBaseline(ab *iamv1.AccountBaseline) error {
 		if mfa != "" && strings.EqualFold(g.Name, mfa) {
 			add("spec.groups: group %q is the MFA-enforcement group (spec.mfaEnforcement.groupName); give the permission group another name", g.Name)
 		}
+		total := 0
+		for _, p := range g.InlinePolicies {
+			total += policy.Size(p.Document)
+		}
+		if total > policy.GroupInlineQuota {
+			add("spec.groups[%s].inlinePolicies total %d characters (white space not counted) and IAM allows %d per group: move some into a customer-managed policy and list it in managedPolicies", g.Name, total, policy.GroupInlineQuota)
+		}
+		for _, gg := range ab.Spec.Groups {
+			if gg.Name != g.Name && strings.EqualFold(gg.Name, g.Name) && gg.Name < g.Name {
+				add("spec.groups: %q and %q are one group to IAM, which ignores case in names: keep one", gg.Name, g.Name)
+			}
+		}
 		for _, p := range g.InlinePolicies {
 			doc, err := policy.Parse(p.Document)
 			if err == nil {
