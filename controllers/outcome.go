@@ -28,7 +28,14 @@ func waiting(reason string, after time.Duration, format string, args ...any) err
 
 // finish turns the outcome of a reconcile into conditions, a metric and a result.
 // Every controller ends here, so all three kinds report the same way.
+//
+// Every path ends in a requeue: a result with RequeueAfter > 0, or an error (which
+// the workqueue retries with capped backoff, see retryLimiter). A reconcile that
+// returned neither would never run again until something else changed the object.
 func finish(kind string, conds *[]metav1.Condition, generation int64, err error, resync time.Duration, readyMessage string) (ctrl.Result, error) {
+	if resync <= 0 {
+		resync = defaultResync
+	}
 	var (
 		st *outcome.StalledError
 		wt *outcome.WaitingError
@@ -55,7 +62,11 @@ func finish(kind string, conds *[]metav1.Condition, generation int64, err error,
 	case errors.As(err, &wt):
 		conditions.MarkReconciling(conds, generation, wt.Reason, wt.Message)
 		metrics.Reconciles.WithLabelValues(kind, "progressing").Inc()
-		return ctrl.Result{RequeueAfter: wt.After}, nil
+		after := wt.After
+		if after <= 0 {
+			after = minWait // a wait of zero would be no requeue at all
+		}
+		return ctrl.Result{RequeueAfter: after}, nil
 	case awsx.IsTerminal(err):
 		return stall(kind, conds, generation, iamv1.ReasonAWSError, "AWS refused the change ("+awsx.Code(err)+"): "+awsx.Message(err), resync)
 	case awsx.IsThrottled(err):
@@ -76,6 +87,13 @@ func stall(kind string, conds *[]metav1.Condition, generation int64, reason, mes
 	// (an owner deleted, a policy created) rather than in the spec.
 	return ctrl.Result{RequeueAfter: jitter(resync)}, nil
 }
+
+const (
+	// defaultResync is the resync period when none is configured.
+	defaultResync = 10 * time.Minute
+	// minWait is the shortest requeue of a waiting object.
+	minWait = time.Second
+)
 
 // jitter spreads resyncs over [d, 1.2d) so objects do not hit AWS in lockstep.
 func jitter(d time.Duration) time.Duration {
