@@ -115,5 +115,15 @@ func BuildTrust(t Trust) (string, error) {
 	if err := policy.ValidateTrustPolicy(doc); err != nil {
 		return "", err
 	}
-	return policy.Marshal(doc)
+	// Within IAM's trust policy quota for teams of any size, checked before any
+	// write (see FitTrust for how people are compacted without widening the trust).
+	fitted, err := policy.FitTrust(doc, t.Input.Partition, policy.TrustPolicyQuota)
+	var tl *policy.TrustTooLargeError
+	if errors.As(err, &tl) {
+		return "", outcome.Stalled(iamv1.ReasonInvalidSpec, "spec.trust: %v", err)
+	}
+	if err != nil {
+		return "", err
+	}
+	return policy.Marshal(fitted)
 }

@@ -6,6 +6,7 @@ import (
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/outcome"
 	"github.com/iam-baseline/operator/internal/plan"
 	"github.com/iam-baseline/operator/internal/policy"
 )
@@ -37,6 +38,14 @@ func User(ab *iamv1.AccountBaseline, tm *iamv1.TeamMember, roles []iamv1.Assumab
 		doc, err := policy.Marshal(policy.AssumeRolePermissions(arns))
 		if err != nil {
 			return plan.UserDesired{}, err
+		}
+		// IAM counts a user's inline policies together against 2,048 characters:
+		// refuse before any write, naming the size and the fix, rather than after
+		// the user was changed.
+		if n := policy.Size(doc); n > policy.UserInlineQuota {
+			return plan.UserDesired{}, outcome.Stalled(iamv1.ReasonInvalidSpec,
+				"the permission to assume the %d roles that trust this member is %d characters (white space not counted) and IAM allows %d for a user's inline policies: trust this member in fewer AssumableRoles (about 35 fit), or use shorter role names and paths",
+				len(arns), n, policy.UserInlineQuota)
 		}
 		assume = doc
 	}
