@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -79,6 +80,10 @@ func (c *memberCredentials) console(ctx context.Context, enabled, exists bool) e
 		c.tm.Status.ConsoleSecretName = name
 		return nil
 	}
+	url, ok := signInURL(c.ab)
+	if !ok {
+		return waiting(iamv1.ReasonProgressing, signInWait, "waiting for AccountBaseline %q to report the account's sign-in URL before writing the console Secret", c.ab.Name)
+	}
 	password, err := credentials.Password(int(c.ab.Spec.PasswordPolicy.MinimumLength))
 	if err != nil {
 		return err
@@ -86,7 +91,7 @@ func (c *memberCredentials) console(ctx context.Context, enabled, exists bool) e
 	data := map[string][]byte{
 		credentials.ConsoleUserName:  []byte(c.userName),
 		credentials.ConsolePassword:  []byte(password),
-		credentials.ConsoleSignInURL: []byte(signInURL(c.ab)),
+		credentials.ConsoleSignInURL: []byte(url),
 		credentials.ConsoleAccountID: []byte(c.ab.Spec.AccountID),
 	}
 	if err := c.writeSecret(ctx, secret, name, "console", data); err != nil {
@@ -257,14 +262,23 @@ func scrubbedK8sError(err error) error {
 
 // signInURL is the account's console sign-in URL as the AccountBaseline last read it
 // from AWS (status), never the alias the spec asks for: an alias AWS refused (taken by
-// another account) would send a new member to another account's sign-in page. Until
-// the baseline has reported, the account ID's URL, which always works, is used.
-func signInURL(ab *iamv1.AccountBaseline) string {
-	if ab.Status.SignInURL != "" {
-		return ab.Status.SignInURL
+// another account) would send a new member to another account's sign-in page. ok is
+// false while a baseline that asks for an alias has not reported one yet (the member
+// waits a moment); a baseline without an alias, or one that is Stalled, gives the
+// account ID's URL, which always works.
+func signInURL(ab *iamv1.AccountBaseline) (url string, ok bool) {
+	switch {
+	case ab.Status.SignInURL != "":
+		return ab.Status.SignInURL, true
+	case ab.Spec.Alias == "" || meta.IsStatusConditionTrue(ab.Status.Conditions, iamv1.ConditionStalled):
+		return policy.SignInURL(ab.Spec.AccountID), true
 	}
-	return policy.SignInURL(ab.Spec.AccountID)
+	return "", false
 }
+
+// signInWait is how soon a member looks again for its baseline's sign-in URL (the
+// baseline turning Ready also wakes it).
+const signInWait = 2 * time.Second
 
 func (r *TeamMemberReconciler) now() time.Time {
 	if r.Now != nil {
