@@ -50,6 +50,9 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	if n := desired.RoleName(ar); len(n) > 64 {
 		return stalled(iamv1.ReasonInvalidSpec, "IAM role names are at most 64 characters and %q has %d: set spec.roleName", n, len(n))
 	}
+	if err := checkTagValues(ar.Spec.Tags); err != nil {
+		return err
+	}
 	inline, err := desired.RoleInlinePolicies(ar)
 	if err != nil {
 		return err

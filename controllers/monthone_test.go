@@ -342,18 +342,19 @@ func TestMonthOneStalledBeforeAnyWrite(t *testing.T) {
 	waitBaselineReady(t, ab)
 	ns := newNamespace(t)
 
-	// Admission: a 70-character object name as the user name, a tag value with a comma.
+	// Admission: a 70-character object name as the user name. Before any write: a tag
+	// value with a comma.
 	long := member(ns, strings.Repeat("x", 70), func(tm *iamv1.TeamMember) { tm.Spec.AccountRef = ab.Name })
 	if err := k8s.Create(ctx, long); !apierrors.IsInvalid(err) {
 		t.Fatalf("a 70-character user name: %v, want refused at admission", err)
 	}
 	tagged := member(ns, "tagged", func(tm *iamv1.TeamMember) {
 		tm.Spec.AccountRef = ab.Name
+		tm.Spec.UserName = ns + "-tagged"
 		tm.Spec.Tags = iamv1.Tags{"team": "payments, core"}
 	})
-	if err := k8s.Create(ctx, tagged); !apierrors.IsInvalid(err) {
-		t.Fatalf("a tag value with a comma: %v, want refused at admission", err)
-	}
+	createMember(t, tagged)
+	t.Cleanup(func() { deleteAndWaitGone(t, tagged) })
 
 	snap := awsSrv.Calls()
 	ghost := createMember(t, monthMember(ns, ab.Name, "ghost", func(tm *iamv1.TeamMember) {
@@ -362,6 +363,7 @@ func TestMonthOneStalledBeforeAnyWrite(t *testing.T) {
 	}))
 	t.Cleanup(func() { deleteAndWaitGone(t, ghost) })
 	waitStalledWith(t, ghost, tmConds(ghost), iamv1.ReasonInvalidSpec, "m5-ghosts")
+	waitStalledWith(t, tagged, tmConds(tagged), iamv1.ReasonInvalidSpec, "tag values may contain only")
 	boundary := "arn:aws:iam::" + a.id + ":policy/m5-missing-boundary"
 	bounded := arCreate(t, arRole(ns, ab.Name, "bounded", func(ar *iamv1.AssumableRole) {
 		ar.Spec.Trust.Accounts = []string{otherAccount(1)}

@@ -17,6 +17,9 @@ func checkMemberSpec(tm *iamv1.TeamMember) error {
 		return stalled(iamv1.ReasonInvalidSpec, "the console Secret and the access-key Secret are both named %q, so one would overwrite the other: give spec.consoleAccess.secretName and spec.accessKeys.secretName different names",
 			c.consoleSecretName())
 	}
+	if err := checkTagValues(tm.Spec.Tags); err != nil {
+		return err
+	}
 	if n := desired.UserName(tm); len(n) > 64 {
 		return stalled(iamv1.ReasonInvalidSpec, "IAM user names are at most 64 characters and %q has %d: set spec.userName", n, len(n))
 	}
