@@ -51,7 +51,7 @@ func monthMember(ns, ab, name string, mutate func(*iamv1.TeamMember)) *iamv1.Tea
 	return tm
 }
 
-func updateBaseline(t *testing.T, ab *iamv1.AccountBaseline, mutate func(*iamv1.AccountBaseline)) {
+func monthUpdateBaseline(t *testing.T, ab *iamv1.AccountBaseline, mutate func(*iamv1.AccountBaseline)) {
 	t.Helper()
 	eventually(t, 10*time.Second, func() error {
 		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(ab), ab); err != nil {
@@ -149,7 +149,7 @@ func TestMonthOneGroupsNeedAdopt(t *testing.T) {
 			t.Fatalf("a group not adopted was changed: %s", c.Operation)
 		}
 	}
-	updateBaseline(t, ab, func(ab *iamv1.AccountBaseline) { ab.Spec.Groups[0].Adopt = true })
+	monthUpdateBaseline(t, ab, func(ab *iamv1.AccountBaseline) { ab.Spec.Groups[0].Adopt = true })
 	waitBaselineReady(t, ab)
 	att, err := a.iam.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: awssdk.String("legacy")})
 	if err != nil || len(att.AttachedPolicies) != 1 || awssdk.ToString(att.AttachedPolicies[0].PolicyArn) != "arn:aws:iam::aws:policy/ReadOnlyAccess" {
@@ -231,7 +231,7 @@ func TestMonthOneAliasIsReplacedNeverDropped(t *testing.T) {
 	firstURL := "https://m3-first.signin.aws.amazon.com/console"
 
 	snap := awsSrv.Calls()
-	updateBaseline(t, ab, func(ab *iamv1.AccountBaseline) { ab.Spec.Alias = "m3-taken" })
+	monthUpdateBaseline(t, ab, func(ab *iamv1.AccountBaseline) { ab.Spec.Alias = "m3-taken" })
 	waitStalledWith(t, ab, abConds(ab), iamv1.ReasonInvalidSpec, "m3-taken")
 	al, err := a.iam.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
 	if err != nil || !slices.Equal(al.AccountAliases, []string{"m3-first"}) {
@@ -258,7 +258,7 @@ func TestMonthOneAliasIsReplacedNeverDropped(t *testing.T) {
 
 	// A free alias replaces the old one with a single CreateAccountAlias.
 	snap = awsSrv.Calls()
-	updateBaseline(t, ab, func(ab *iamv1.AccountBaseline) { ab.Spec.Alias = "m3-second" })
+	monthUpdateBaseline(t, ab, func(ab *iamv1.AccountBaseline) { ab.Spec.Alias = "m3-second" })
 	waitBaselineReady(t, ab)
 	w := writesIn(snap, a.id)
 	if w.Count("iam", "CreateAccountAlias") != 1 || w.Count("iam", "DeleteAccountAlias") != 0 {
@@ -297,7 +297,7 @@ func TestMonthOneReplacementAtALimit(t *testing.T) {
 	waitCondition(t, ar, arConds(ar), iamv1.ConditionReady, metav1.ConditionTrue, monthWait)
 
 	snap := awsSrv.Calls()
-	updateBaseline(t, ab, func(ab *iamv1.AccountBaseline) {
+	monthUpdateBaseline(t, ab, func(ab *iamv1.AccountBaseline) {
 		ab.Spec.Budgets[0].Notifications[0].Subscribers[0].Address = "replacement@example.com"
 	})
 	arUpdate(t, ar, func(ar *iamv1.AssumableRole) { ar.Spec.ManagedPolicies = slices.Clone(managed[1:]) })
@@ -314,7 +314,7 @@ func TestMonthOneReplacementAtALimit(t *testing.T) {
 	}
 	// Reverting converges back, again without a refused write.
 	snap = awsSrv.Calls()
-	updateBaseline(t, ab, func(ab *iamv1.AccountBaseline) {
+	monthUpdateBaseline(t, ab, func(ab *iamv1.AccountBaseline) {
 		ab.Spec.Budgets[0].Notifications[0].Subscribers = slices.Clone(subs)
 	})
 	arUpdate(t, ar, func(ar *iamv1.AssumableRole) { ar.Spec.ManagedPolicies = slices.Clone(managed[:10]) })
@@ -385,7 +385,7 @@ func TestMonthOneStalledBeforeAnyWrite(t *testing.T) {
 
 	// The fixes: the baseline declares the group (the member wakes at once), the
 	// boundary is removed, one inline policy goes.
-	updateBaseline(t, ab, func(ab *iamv1.AccountBaseline) {
+	monthUpdateBaseline(t, ab, func(ab *iamv1.AccountBaseline) {
 		ab.Spec.Groups = append(ab.Spec.Groups, iamv1.PermissionGroup{Name: "m5-ghosts"})
 	})
 	waitCondition(t, ghost, tmConds(ghost), iamv1.ConditionReady, metav1.ConditionTrue, monthWait)
