@@ -9,28 +9,44 @@ import (
 	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/budgets"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+	awsx "github.com/iam-baseline/operator/internal/aws"
 	"github.com/iam-baseline/operator/internal/awslocal"
 	"github.com/iam-baseline/operator/internal/credentials"
 )
 
 // What a careless platform team hits in its first month (issue 17), each against
-// envtest and the local AWS, in accounts of their own (6 to 9) so the call log of
+// envtest and the local AWS, in accounts of their own so the call log of
 // one account tells exactly what the operator did there.
 
 const monthWait = 90 * time.Second
 
-// monthAccount is account i of the local AWS (added on first use), with the role
-// the operator reaches it through.
+// monthAccount is this file's account i (1 to 4) of the local AWS, added on first
+// use, with the role the operator reaches it through. The IDs are this file's own,
+// so no other test's baseline governs them.
 func monthAccount(t *testing.T, i int) testAccount {
 	t.Helper()
-	awsSrv.AddAccount(otherAccount(i), fmt.Sprintf("acct%d", i), fmt.Sprintf("secret%d", i))
-	return account(t, i)
+	id, key, secret := fmt.Sprintf("31098765430%d", i), fmt.Sprintf("month%d", i), fmt.Sprintf("monthsecret%d", i)
+	awsSrv.AddAccount(id, key, secret)
+	cfg := sdkConfig(t, key, secret)
+	a := testAccount{id: id, iam: iam.NewFromConfig(cfg), budgets: budgets.NewFromConfig(cfg)}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + accountID + `:root"},"Action":"sts:AssumeRole"}]}`
+	out, err := a.iam.CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: awssdk.String(baselineRole), AssumeRolePolicyDocument: &trust})
+	switch {
+	case err == nil:
+		a.roleARN = awssdk.ToString(out.Role.Arn)
+	case awsx.IsAlreadyExists(err):
+		a.roleARN = "arn:aws:iam::" + a.id + ":role/" + baselineRole
+	default:
+		t.Fatal(err)
+	}
+	return a
 }
 
 // writesIn are the mutating calls made in an account since snap.
@@ -77,7 +93,7 @@ func waitStalledWith(t *testing.T, obj client.Object, conds func() []metav1.Cond
 // user name in different case are a conflict, with no write for the second.
 func TestMonthOneNamesIgnoreCase(t *testing.T) {
 	ctx := context.Background()
-	a := monthAccount(t, 6)
+	a := monthAccount(t, 1)
 	bad := &iamv1.AccountBaseline{ObjectMeta: metav1.ObjectMeta{Name: "m1-case-bad"}, Spec: iamv1.AccountBaselineSpec{
 		AccountID: a.id, Access: &iamv1.AccountAccess{RoleARN: a.roleARN},
 		Groups: []iamv1.PermissionGroup{{Name: "devs", ManagedPolicies: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}},
@@ -129,7 +145,7 @@ func TestMonthOneNamesIgnoreCase(t *testing.T) {
 // converged; its hand-made grant is never touched while refused.
 func TestMonthOneGroupsNeedAdopt(t *testing.T) {
 	ctx := context.Background()
-	a := monthAccount(t, 7)
+	a := monthAccount(t, 2)
 	if _, err := a.iam.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: awssdk.String("legacy")}); err != nil {
 		t.Fatal(err)
 	}
@@ -217,8 +233,8 @@ func TestMonthOneSecretsNeverShared(t *testing.T) {
 // holds; a free alias replaces the old one in one call; reverting recovers.
 func TestMonthOneAliasIsReplacedNeverDropped(t *testing.T) {
 	ctx := context.Background()
-	a := monthAccount(t, 8)
-	other := monthAccount(t, 9)
+	a := monthAccount(t, 3)
+	other := monthAccount(t, 4)
 	if _, err := other.iam.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: awssdk.String("m3-taken")}); err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +289,7 @@ func TestMonthOneAliasIsReplacedNeverDropped(t *testing.T) {
 // of a role, removes first: no write is refused at the limit, and nothing wedges.
 func TestMonthOneReplacementAtALimit(t *testing.T) {
 	ctx := context.Background()
-	a := monthAccount(t, 9)
+	a := monthAccount(t, 4)
 	var subs []iamv1.BudgetSubscriber
 	for i := range 10 {
 		subs = append(subs, iamv1.BudgetSubscriber{Address: fmt.Sprintf("alert%d@example.com", i)})
@@ -333,7 +349,7 @@ func TestMonthOneReplacementAtALimit(t *testing.T) {
 // IAM refuses); fixing the spec or the baseline recovers at once.
 func TestMonthOneStalledBeforeAnyWrite(t *testing.T) {
 	ctx := context.Background()
-	a := monthAccount(t, 6)
+	a := monthAccount(t, 1)
 	ab := a.baseline(t, "m5-stall", func(ab *iamv1.AccountBaseline) {
 		ab.Spec.MFAEnforcement = &iamv1.MFAEnforcement{Enabled: awssdk.Bool(false)}
 		ab.Spec.Groups = []iamv1.PermissionGroup{{Name: "m5-devs"}}
