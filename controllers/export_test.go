@@ -3,19 +3,23 @@ package controllers
 import (
 	"context"
 
+	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 )
 
 // Hooks for the external tests of the reconcile skeleton's failure paths.
-var (
-	FinishForTest       = finish
-	RetryLimiterForTest = retryLimiter
-)
+var FinishForTest = finish
 
-const MaxRetryDelayForTest = maxRetryDelay
+// RetryLimiterForTest is the workqueue rate limiter every controller is built with.
+func RetryLimiterForTest() workqueue.TypedRateLimiter[reconcile.Request] {
+	return controllerOptions(1).RateLimiter
+}
+
+const MaxRetryDelayForTest = retryMaxDelay
 
 // ReconcileMemberSkeletonForTest runs the reconcile skeleton (read, deferred status
 // patch, finalizer) on a TeamMember with the given client and converge step.
