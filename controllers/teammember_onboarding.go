@@ -14,6 +14,7 @@ import (
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	"github.com/iam-baseline/operator/internal/credentials"
 	"github.com/iam-baseline/operator/internal/onboarding"
+	"github.com/iam-baseline/operator/internal/policy"
 )
 
 // onboardingConfigMapName is the companion ConfigMap of a TeamMember. A ConfigMap and
@@ -62,9 +63,13 @@ func (r *TeamMemberReconciler) writeOnboarding(ctx context.Context, tm *iamv1.Te
 // onboardingMember gathers what the onboarding text is made of from the member's
 // status (written by this reconcile) and its account.
 func onboardingMember(tm *iamv1.TeamMember, ab *iamv1.AccountBaseline, configMap string) onboarding.Member {
+	url, ok := signInURL(ab)
+	if !ok { // the baseline has not reported its alias yet: the account ID's URL works
+		url = policy.SignInURL(ab.Spec.AccountID)
+	}
 	m := onboarding.Member{
 		Namespace: tm.Namespace, UserName: tm.Status.UserName,
-		AccountID: ab.Spec.AccountID, AccountAlias: ab.Spec.Alias, SignInURL: signInURL(ab),
+		AccountID: ab.Spec.AccountID, AccountAlias: ab.Spec.Alias, SignInURL: url,
 		ConsoleSecret: tm.Status.ConsoleSecretName, AccessKeySecret: tm.Status.AccessKeySecretName,
 		MFASerial: tm.Status.MFASerial, ConfigMap: configMap,
 	}
