@@ -27,8 +27,8 @@ import (
 //     (slightly under it). Against a token bucket that is the bucket's rate;
 //   - when two drops in a row did not lower the share throttled, the throttling does
 //     not depend on our rate (AWS shedding load at random, an incident): the limit
-//     from before the drops is restored and drops are held off for a while, so the
-//     operator does not crawl. (Two, because the first drop can still be above the
+//     from before the drops (the first drop's, if that was unlimited) is restored
+//     and drops are held off for a while, so the operator does not crawl. (Two, because the first drop can still be above the
 //     rate when the window before it spent the bucket's burst.);
 //   - while under 5% throttled, the limit grows by 5% per window, probing for more.
 const (
@@ -114,6 +114,7 @@ type adaptiveLimit struct {
 	// throttled that started them
 	drops      int
 	prevLimit  rate.Limit
+	firstDrop  rate.Limit
 	firstShare float64
 	holdUntil  time.Time
 }
@@ -154,14 +155,21 @@ func (l *adaptiveLimit) observe(throttled bool) {
 		}
 	case l.drops >= 2 && share >= pacerNoEffectRatio*l.firstShare:
 		// Slowing down twice did not help: this throttling is not about our rate.
-		l.setLimit(l.prevLimit)
+		// Never back to unlimited, though: the first drop's limit is what AWS
+		// accepted once, so a token bucket that only looked random (the windows
+		// after a burst) is not hit at full speed for the hold-off.
+		restore := l.prevLimit
+		if restore == rate.Inf {
+			restore = l.firstDrop
+		}
+		l.setLimit(restore)
 		l.drops = 0
 		l.holdUntil = now.Add(pacerHoldOff)
 	case now.Before(l.holdUntil):
 	default:
 		next := rate.Limit(math.Max(pacerMinRate, accepted*pacerHeadroom))
 		if l.drops == 0 {
-			l.prevLimit, l.firstShare = cur, share
+			l.prevLimit, l.firstShare, l.firstDrop = cur, share, min(next, cur)
 		}
 		l.drops++
 		if next < cur {
