@@ -42,8 +42,11 @@ func TestFaultInjectionRatesAndNoStateChange(t *testing.T) {
 
 	// Faulted calls made no state change: exactly the successful ones exist.
 	e.srv.SetFaults(Faults{})
+	// A fresh client: a connection the faults left half-closed must not be reused
+	// for the count (the SDK would read a 200 from a closed connection).
+	reader := iam.NewFromConfig(e.sdkConfig(t, "test", "test", "", 3))
 	users := 0
-	p := iam.NewListUsersPaginator(client, &iam.ListUsersInput{})
+	p := iam.NewListUsersPaginator(reader, &iam.ListUsersInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		must(t, err)
