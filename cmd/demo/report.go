@@ -160,10 +160,8 @@ type proofLine struct {
 
 // proofWait bounds how long the report waits for the proofs: they are written by
 // the reconcile after the one that made everything Ready (a baseline proves once
-// its members have users). When the member's wake-up is missed, that reconcile is
-// the baseline's jittered 30 s resync, which a loaded 2-core machine (CI running
-// other packages' control planes beside the demo) can stretch past a minute.
-const proofWait = 150 * time.Second
+// its members have users).
+const proofWait = 60 * time.Second
 
 // settledProofs polls the proofs until each is True or False, or until timeout;
 // then it returns what there is.
