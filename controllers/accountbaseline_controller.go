@@ -26,6 +26,9 @@ const (
 	// findingsRetry is how soon a baseline looks again while AWS generates the
 	// credential report.
 	findingsRetry = 5 * time.Second
+	// proofRetry is how soon a baseline asks again for an MFA proof AWS could not
+	// answer (throttled, or the simulation failed), rather than at the resync.
+	proofRetry = 30 * time.Second
 )
 
 // AccountBaselineReconciler converges one AWS account's baseline: the alias, the
@@ -69,6 +72,9 @@ func (r *AccountBaselineReconciler) converge(ctx context.Context, ab *iamv1.Acco
 	if s.findingsPending && err == nil && (res.RequeueAfter == 0 || res.RequeueAfter > findingsRetry) {
 		res.RequeueAfter = findingsRetry
 	}
+	if s.proofPending && err == nil && (res.RequeueAfter == 0 || res.RequeueAfter > proofRetry) {
+		res.RequeueAfter = proofRetry
+	}
 	return res, err
 }
 
@@ -100,6 +106,8 @@ type baselineScope struct {
 	findingsPending bool
 	// changed: a change was made in AWS in this reconcile (Enforce).
 	changed bool
+	// proofPending: AWS could not answer the MFA proof; ask again soon.
+	proofPending bool
 }
 
 func (s *baselineScope) reconcile(ctx context.Context) error {

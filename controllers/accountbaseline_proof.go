@@ -57,13 +57,13 @@ func (s *baselineScope) proveMFA(ctx context.Context) error {
 	}
 	fp := proof.Fingerprint(doc, string(groups), strings.Join(sets, ";"), plan.Summary(s.drift))
 	key := string(ab.UID)
-	if !s.changed && s.r.proofs.Proven(key, fp) {
+	if !s.changed && recallProof(&s.r.proofs, key, fp, conds, ab.Generation, iamv1.ConditionMFAEnforced) {
 		return nil
 	}
 	if len(reps) == 0 {
 		conditions.Set(conds, ab.Generation, iamv1.ConditionMFAEnforced, metav1.ConditionUnknown, iamv1.ReasonNothingToProve,
 			"no TeamMember of this account has an IAM user yet: the proof runs when one has")
-		s.r.proofs.Remember(key, fp)
+		rememberProof(&s.r.proofs, key, fp, conds, iamv1.ConditionMFAEnforced)
 		return nil
 	}
 	var requests []proof.Request
@@ -77,12 +77,32 @@ func (s *baselineScope) proveMFA(ctx context.Context) error {
 	res, _, err := awsx.NewProver(s.clients).Prove(ctx, requests)
 	if err != nil {
 		proofUnknown(conds, ab.Generation, iamv1.ConditionMFAEnforced, err)
+		s.proofPending = true
 		return nil
 	}
-	s.r.proofs.Remember(key, fp)
 	reportProof(s.r.Recorder, kindAccountBaseline, ab, conds, ab.Generation, iamv1.ConditionMFAEnforced,
 		"without MFA, members can do nothing but sign in and enrol MFA", res)
+	rememberProof(&s.r.proofs, key, fp, conds, iamv1.ConditionMFAEnforced)
 	return nil
+}
+
+// recallProof re-applies the verdict remembered for this fingerprint, if there
+// is one, and so reports whether the proof can be skipped. Re-applying it (not
+// just skipping) repairs a condition lost to a status patch made from a stale
+// cached copy.
+func recallProof(m *proof.Memo, key, fp string, conds *[]metav1.Condition, generation int64, typ string) bool {
+	v, ok := m.Recall(key, fp)
+	if ok {
+		conditions.Set(conds, generation, typ, metav1.ConditionStatus(v.Status), v.Reason, v.Message)
+	}
+	return ok
+}
+
+// rememberProof records the condition just set as the verdict for fp.
+func rememberProof(m *proof.Memo, key, fp string, conds *[]metav1.Condition, typ string) {
+	if c := meta.FindStatusCondition(*conds, typ); c != nil {
+		m.Remember(key, fp, proof.Verdict{Status: string(c.Status), Reason: c.Reason, Message: c.Message})
+	}
 }
 
 // proofUnknown reports a proof AWS could not answer (throttled, or the operator's

@@ -36,13 +36,13 @@ func (r *AssumableRoleReconciler) proveTrust(ctx context.Context, ar *iamv1.Assu
 	}
 	fp := proof.Fingerprint(roleARN, trustDoc, strings.Join(people, ","), unlisted)
 	key := string(ar.UID)
-	if !changed && r.proofs.Proven(key, fp) {
+	if !changed && recallProof(&r.proofs, key, fp, conds, ar.Generation, iamv1.ConditionTrustVerified) {
 		return nil
 	}
 	if len(people) == 0 {
 		conditions.Set(conds, ar.Generation, iamv1.ConditionTrustVerified, metav1.ConditionUnknown, iamv1.ReasonNothingToProve,
 			"the trust lists no person of this account: nothing to simulate")
-		r.proofs.Remember(key, fp)
+		rememberProof(&r.proofs, key, fp, conds, iamv1.ConditionTrustVerified)
 		return nil
 	}
 	requests := proof.TrustCatalogue(proof.TrustInput{
@@ -53,9 +53,9 @@ func (r *AssumableRoleReconciler) proveTrust(ctx context.Context, ar *iamv1.Assu
 		proofUnknown(conds, ar.Generation, iamv1.ConditionTrustVerified, err)
 		return nil
 	}
-	r.proofs.Remember(key, fp)
 	reportProof(r.Recorder, kindAssumableRole, ar, conds, ar.Generation, iamv1.ConditionTrustVerified,
 		"only the listed people may assume the role, with MFA", res)
+	rememberProof(&r.proofs, key, fp, conds, iamv1.ConditionTrustVerified)
 	return nil
 }
 

@@ -166,6 +166,25 @@ func TestMFAPromises(t *testing.T) {
 		t.Errorf("steady state made writes: %v", m.Summary())
 	}
 
+	// A status patch made from a stale cached copy (the proof's own write not yet
+	// seen) puts the old MFAEnforced back: the next reconcile restores the
+	// remembered verdict, without asking AWS again.
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(ab), ab); err != nil {
+		t.Fatal(err)
+	}
+	proven := *meta.FindStatusCondition(ab.Status.Conditions, iamv1.ConditionMFAEnforced)
+	stale := ab.DeepCopy()
+	meta.SetStatusCondition(&stale.Status.Conditions, metav1.Condition{Type: iamv1.ConditionMFAEnforced, Status: metav1.ConditionUnknown,
+		Reason: iamv1.ReasonNothingToProve, Message: "no TeamMember of this account has an IAM user yet: the proof runs when one has"})
+	if err := k8s.Status().Update(ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	snap = awsSrv.Calls()
+	waitProof(t, ab, func() []metav1.Condition { return ab.Status.Conditions }, iamv1.ConditionMFAEnforced, proven.Status, proven.Message)
+	if n := accountCalls(awsSrv.Calls().Since(snap), a.id).Count("iam", "SimulatePrincipalPolicy"); n != 0 {
+		t.Errorf("restoring a remembered verdict made %d simulation calls", n)
+	}
+
 	// A hand-added "Allow *" made the default, and another left beside it: gone
 	// after one reconcile, the desired document the default again.
 	mfaARN := "arn:aws:iam::" + a.id + ":policy/iam-baseline-force-mfa"

@@ -18,29 +18,50 @@ func Fingerprint(parts ...string) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// Memo remembers, per object, the fingerprint last proven. It lives in the
-// operator's memory on purpose: after a restart (perhaps a new release with a
-// new catalogue) every promise is proven once more.
+// Memo remembers, per object, the fingerprint last proven and the verdict it
+// gave. It lives in the operator's memory on purpose: after a restart (perhaps
+// a new release with a new catalogue) every promise is proven once more.
+//
+// The verdict is kept, not just the fingerprint, because a reconcile that skips
+// the proof must still write it: a status patch made from a stale cached copy
+// (the write of the reconcile before not yet seen) carries the old condition,
+// and without the verdict the proven one would be lost until the fingerprint
+// changed.
 type Memo struct {
 	mu sync.Mutex
-	m  map[string]string
+	m  map[string]memoEntry
 }
 
-// Proven reports whether key was proven with this fingerprint.
-func (m *Memo) Proven(key, fingerprint string) bool {
+// Verdict is what a proof reported: a condition's status, reason and message.
+type Verdict struct {
+	Status, Reason, Message string
+}
+
+type memoEntry struct {
+	fingerprint string
+	verdict     Verdict
+}
+
+// Recall returns the verdict key was given with this fingerprint, if any.
+func (m *Memo) Recall(key, fingerprint string) (Verdict, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.m[key] == fingerprint
+	e, ok := m.m[key]
+	if !ok || e.fingerprint != fingerprint {
+		return Verdict{}, false
+	}
+	return e.verdict, true
 }
 
-// Remember records that key was proven (or found broken) with fingerprint.
-func (m *Memo) Remember(key, fingerprint string) {
+// Remember records the verdict key was given with fingerprint (proven, found
+// broken, or nothing to prove).
+func (m *Memo) Remember(key, fingerprint string, v Verdict) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {
-		m.m = map[string]string{}
+		m.m = map[string]memoEntry{}
 	}
-	m.m[key] = fingerprint
+	m.m[key] = memoEntry{fingerprint: fingerprint, verdict: v}
 }
 
 // Forget drops key (the object is gone).
