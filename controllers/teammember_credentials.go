@@ -116,8 +116,12 @@ func (c *memberCredentials) console(ctx context.Context, enabled, exists bool) e
 	return nil
 }
 
-// accessKeys keeps exactly one active key when enabled (none otherwise), rotating it
-// at maxAge: create the new key, write the Secret, then delete the old key.
+// accessKeys keeps one active key in the Secret when enabled (none otherwise). At
+// maxAge it rotates as AWS recommends: create the new key and write it to the Secret;
+// the previous key stays active for rotationGracePeriod, is then deactivated, and is
+// deleted one grace period later (plan.AccessKeys). Each pass reads the keys from
+// AWS and the Secret afresh and does the next step, so a pass that stops anywhere
+// loses nothing and never leaves a third key.
 func (c *memberCredentials) accessKeys(ctx context.Context) error {
 	ak := c.tm.Spec.AccessKeys
 	enabled := ak != nil && ak.Enabled
@@ -138,12 +142,15 @@ func (c *memberCredentials) accessKeys(ctx context.Context) error {
 	if secret != nil {
 		held = string(secret.Data[credentials.AccessKeyID])
 	}
-	var maxAge time.Duration
+	var maxAge, grace time.Duration
 	if enabled && ak.MaxAge != nil {
 		maxAge = ak.MaxAge.Duration
 	}
-	kp := plan.AccessKeys(enabled, maxAge, c.r.now(), held, keys)
-	for _, id := range kp.DeleteFirst {
+	if enabled && ak.RotationGracePeriod != nil {
+		grace = ak.RotationGracePeriod.Duration
+	}
+	kp := plan.AccessKeys(enabled, maxAge, grace, c.r.now(), held, keys)
+	for _, id := range kp.Delete {
 		if err := c.users.DeleteAccessKey(ctx, c.userName, id); err != nil {
 			return err
 		}
@@ -151,11 +158,19 @@ func (c *memberCredentials) accessKeys(ctx context.Context) error {
 	}
 	if !enabled {
 		c.tm.Status.AccessKeySecretName, c.tm.Status.AccessKeyID, c.tm.Status.AccessKeyCreated = "", "", nil
+		c.tm.Status.PreviousAccessKey = nil
 		if secret == nil {
 			return nil
 		}
 		return client.IgnoreNotFound(c.r.Client.Delete(ctx, secret))
 	}
+	if kp.Deactivate != "" {
+		if err := c.users.DeactivateAccessKey(ctx, c.userName, kp.Deactivate); err != nil {
+			return err
+		}
+		recordChange(c.r.Recorder, kindTeamMember, c.tm, plan.Change{Action: "UpdateAccessKey", Target: kp.Deactivate + " (Inactive: its rotation grace period is over)"})
+	}
+	c.tm.Status.PreviousAccessKey = retiringKey(kp)
 	if kp.Create {
 		key, err := c.users.CreateAccessKey(ctx, c.userName)
 		if err != nil {
@@ -167,17 +182,19 @@ func (c *memberCredentials) accessKeys(ctx context.Context) error {
 			credentials.SecretAccessKey: []byte(key.Secret),
 			credentials.AccessKeyUser:   []byte(c.userName),
 		}
-		// If this write fails the new key is held by nobody; the next pass deletes it
-		// (DeleteFirst) before creating another, so keys never pile up.
+		// If this write fails the new key is held by nobody and is newer than the key
+		// the Secret holds: the next pass deletes it before creating another, so keys
+		// never pile up, and the Secret's key keeps working meanwhile.
 		if err := c.writeSecret(ctx, secret, name, "access-key", data); err != nil {
 			return err
 		}
 		c.tm.Status.AccessKeyID, c.tm.Status.AccessKeyCreated = key.ID, &metav1.Time{Time: key.Created}
-		for _, id := range kp.DeleteAfter {
-			if err := c.users.DeleteAccessKey(ctx, c.userName, id); err != nil {
-				return err
+		// The key the Secret held retires from now on; the next pass reports it.
+		for _, k := range keys {
+			if k.ID == held && k.Active {
+				c.tm.Status.PreviousAccessKey = retiringKey(plan.AccessKeys(true, 0, grace, key.Created, key.ID,
+					[]plan.AccessKey{k, {ID: key.ID, Created: key.Created, Active: true}}))
 			}
-			recordChange(c.r.Recorder, kindTeamMember, c.tm, plan.Change{Action: "DeleteAccessKey", Target: id + " (rotated)"})
 		}
 	} else {
 		for _, k := range keys {
@@ -188,6 +205,19 @@ func (c *memberCredentials) accessKeys(ctx context.Context) error {
 	}
 	c.tm.Status.AccessKeySecretName = name
 	return nil
+}
+
+// retiringKey is the status of the plan's previous key, nil when there is none.
+func retiringKey(kp plan.KeyPlan) *iamv1.RetiringAccessKey {
+	if kp.Previous == nil {
+		return nil
+	}
+	st := "Inactive"
+	if kp.Previous.Active {
+		st = "Active"
+	}
+	return &iamv1.RetiringAccessKey{ID: kp.Previous.ID, Created: metav1.Time{Time: kp.Previous.Created}, Status: st,
+		Until: metav1.Time{Time: kp.PreviousUntil}}
 }
 
 // ownedSecret reads a credential Secret fresh from the API server (a cached copy could

@@ -18,12 +18,20 @@ import (
 	"github.com/iam-baseline/operator/internal/credentials"
 )
 
+// TestTeamMemberAccessKeyRotation rotates a key with a grace period and stops the
+// operator between every two steps (a refused Secret write after CreateAccessKey, a
+// failed deactivation, a failed deletion): each time the next pass finishes the job
+// from what AWS and the Secret hold, the Secret's key works throughout, and the user
+// never holds more than two keys.
 func TestTeamMemberAccessKeyRotation(t *testing.T) {
 	ensureMembersBaseline(t)
+	ctx := context.Background()
 	ns := newNamespace(t)
+	const grace = time.Hour
 	tm := createMember(t, member(ns, "rotor", func(tm *iamv1.TeamMember) {
 		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: ptr.To(false)}
-		tm.Spec.AccessKeys = &iamv1.AccessKeys{Enabled: true, MaxAge: &metav1.Duration{Duration: 48 * time.Hour}}
+		tm.Spec.AccessKeys = &iamv1.AccessKeys{Enabled: true, MaxAge: &metav1.Duration{Duration: 48 * time.Hour},
+			RotationGracePeriod: &metav1.Duration{Duration: grace}}
 	}))
 	waitMemberReady(t, tm)
 	s, err := secret(t, ns, "rotor-access-key")
@@ -31,33 +39,143 @@ func TestTeamMemberAccessKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	oldID, oldSecret := string(s.Data[credentials.AccessKeyID]), string(s.Data[credentials.SecretAccessKey])
+	var leaks = []string{oldSecret}
+	// check runs at every step: at most two keys, and the Secret's key works.
+	check := func() {
+		t.Helper()
+		if keys := userKeyStates(t, "rotor"); len(keys) > 2 {
+			t.Fatalf("the user holds %d keys: %v", len(keys), keys)
+		}
+		s, err := secret(t, ns, "rotor-access-key")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, sk := string(s.Data[credentials.AccessKeyID]), string(s.Data[credentials.SecretAccessKey])
+		who, err := iam.NewFromConfig(sdkConfig(t, id, sk)).GetUser(ctx, &iam.GetUserInput{})
+		if err != nil || *who.User.UserName != "rotor" {
+			t.Fatalf("the Secret's key %s does not work: %v", id, err)
+		}
+	}
 
-	// The key is three days old: the next pass rotates it.
+	// Step 1 interrupted: the key is due, but the new key's Secret write is refused.
+	// The Secret keeps the old key, which keeps working; the undelivered key is
+	// deleted before the next one is made.
+	denySecrets(t, ns)
+	before := awsSrv.Calls()
 	awsSrv.SetAccessKeyCreateDate(accountID, "rotor", oldID, time.Now().Add(-72*time.Hour))
-	var newSecret string
-	eventually(t, 30*time.Second, func() error {
+	eventually(t, time.Minute, func() error {
+		check()
+		if n := awsSrv.Calls().Since(before).Count("iam", "CreateAccessKey"); n < 2 {
+			return fmt.Errorf("%d CreateAccessKey so far", n)
+		}
+		return nil
+	})
+	if st := userKeyStates(t, "rotor"); st[oldID] != "Active" {
+		t.Fatalf("the key in the Secret is %q during a failed rotation", st[oldID])
+	}
+	allowSecrets(t, ns)
+
+	// Step 2: the new key is in the Secret, the old one stays active for the grace.
+	var newID string
+	eventually(t, time.Minute, func() error {
+		check()
 		s, err := secret(t, ns, "rotor-access-key")
 		if err != nil {
 			return err
 		}
-		if id := string(s.Data[credentials.AccessKeyID]); id == oldID {
+		if newID = string(s.Data[credentials.AccessKeyID]); newID == oldID {
 			return errNotYet
 		}
-		newSecret = string(s.Data[credentials.SecretAccessKey])
-		keys := userKeys(t, "rotor")
-		if len(keys) != 1 || keys[0] != string(s.Data[credentials.AccessKeyID]) {
-			return fmt.Errorf("keys %v, Secret holds %s", keys, s.Data[credentials.AccessKeyID])
+		leaks = append(leaks, string(s.Data[credentials.SecretAccessKey]))
+		if st := userKeyStates(t, "rotor"); len(st) != 2 || st[oldID] != "Active" || st[newID] != "Active" {
+			return fmt.Errorf("keys %v during the grace, want %s and %s both Active", st, oldID, newID)
 		}
-		return nil
+		return retiring(t, tm, oldID, "Active", newID)
 	})
-	// The rotated key works: it signs requests as the user.
-	id, _ := secret(t, ns, "rotor-access-key")
-	who, err := iam.NewFromConfig(sdkConfig(t, string(id.Data[credentials.AccessKeyID]), newSecret)).GetUser(context.Background(), &iam.GetUserInput{})
-	if err != nil || *who.User.UserName != "rotor" {
-		t.Fatalf("the rotated key does not work: %v", err)
+	// A fresh pass after a restart decides from AWS and the Secret alone: still two
+	// keys, no key changed.
+	quiesce(t, 500*time.Millisecond)
+	before = awsSrv.Calls()
+	time.Sleep(resync + 2*time.Second)
+	for _, op := range []string{"CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey"} {
+		if n := awsSrv.Calls().Since(before).Count("iam", op); n != 0 {
+			t.Fatalf("%d %s during the grace", n, op)
+		}
 	}
-	assertNoSecretLeak(t, ns, []string{oldSecret, newSecret}, tm)
+	check()
+
+	// Step 3 interrupted: the grace is over; the first deactivation fails.
+	awsSrv.FailNext("UpdateAccessKey", 1)
+	before = awsSrv.Calls()
+	awsSrv.SetAccessKeyCreateDate(accountID, "rotor", newID, time.Now().Add(-grace-time.Minute))
+	eventually(t, time.Minute, func() error {
+		check()
+		if st := userKeyStates(t, "rotor"); st[oldID] != "Inactive" || st[newID] != "Active" {
+			return fmt.Errorf("keys %v, want %s Inactive", st, oldID)
+		}
+		return retiring(t, tm, oldID, "Inactive", newID)
+	})
+	if got := awsSrv.Calls().Since(before).Summary(); got["iam:UpdateAccessKey:ConcurrentModification"] != 1 || got["iam:UpdateAccessKey:ok"] != 1 {
+		t.Fatalf("UpdateAccessKey calls %v, want one interrupted and one done", got)
+	}
+	// The old key no longer signs anything.
+	if _, err := iam.NewFromConfig(sdkConfig(t, oldID, oldSecret)).GetUser(ctx, &iam.GetUserInput{}); err == nil {
+		t.Fatal("the deactivated key still works")
+	}
+
+	// Step 4 interrupted: one more grace later the first deletion fails.
+	awsSrv.FailNext("DeleteAccessKey", 1)
+	before = awsSrv.Calls()
+	awsSrv.SetAccessKeyCreateDate(accountID, "rotor", newID, time.Now().Add(-2*grace-time.Minute))
+	eventually(t, time.Minute, func() error {
+		check()
+		if st := userKeyStates(t, "rotor"); len(st) != 1 || st[newID] != "Active" {
+			return fmt.Errorf("keys %v, want only %s", st, newID)
+		}
+		return retiring(t, tm, "", "", newID)
+	})
+	if got := awsSrv.Calls().Since(before).Summary(); got["iam:DeleteAccessKey:ConcurrentModification"] != 1 || got["iam:DeleteAccessKey:ok"] != 1 {
+		t.Fatalf("DeleteAccessKey calls %v, want one interrupted and one done", got)
+	}
+	assertNoSecretLeak(t, ns, leaks, tm)
 	deleteAndWaitGone(t, tm)
+}
+
+// userKeyStates maps the user's access key IDs to their status.
+func userKeyStates(t *testing.T, name string) map[string]string {
+	t.Helper()
+	out, err := iamClient(t).ListAccessKeys(context.Background(), &iam.ListAccessKeysInput{UserName: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := map[string]string{}
+	for _, k := range out.AccessKeyMetadata {
+		st[*k.AccessKeyId] = string(k.Status)
+	}
+	return st
+}
+
+// retiring checks the member's status: the current key, and the retiring key with its
+// status (none when id is empty).
+func retiring(t *testing.T, tm *iamv1.TeamMember, id, status, current string) error {
+	t.Helper()
+	if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(tm), tm); err != nil {
+		return err
+	}
+	st := tm.Status
+	if st.AccessKeyID != current || st.AccessKeyCreated == nil {
+		return fmt.Errorf("status.accessKeyID = %q, want %q", st.AccessKeyID, current)
+	}
+	p := st.PreviousAccessKey
+	switch {
+	case id == "" && p != nil:
+		return fmt.Errorf("status.previousAccessKey = %+v, want none", p)
+	case id == "":
+		return nil
+	case p == nil || p.ID != id || p.Status != status || p.Created.IsZero() || !p.Until.After(time.Now()):
+		return fmt.Errorf("status.previousAccessKey = %+v, want %s %s", p, id, status)
+	}
+	return nil
 }
 
 func TestTeamMemberStrayKeysAreRemoved(t *testing.T) {

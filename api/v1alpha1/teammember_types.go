@@ -81,16 +81,25 @@ type ConsoleAccess struct {
 }
 
 // AccessKeys configures long-term access keys.
+// +kubebuilder:validation:XValidation:rule="!has(self.maxAge) || !has(self.rotationGracePeriod) || duration(self.maxAge) >= duration(self.rotationGracePeriod) + duration(self.rotationGracePeriod)",message="maxAge must be at least twice rotationGracePeriod: the previous key is active for one grace period and inactive for another before it is deleted"
 type AccessKeys struct {
 	// Enabled keeps one active access key, delivered in a Secret.
 	// +optional
 	Enabled bool `json:"enabled,omitempty"`
 	// MaxAge after which the key is rotated: a new key is created and written to the
-	// Secret before the old one is deleted. At least one day.
+	// Secret, and the old one retires over rotationGracePeriod. At least one day.
 	// +kubebuilder:default="2160h"
 	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('24h')",message="maxAge must be at least one day (24h)"
 	// +optional
 	MaxAge *metav1.Duration `json:"maxAge,omitempty"`
+	// RotationGracePeriod is how long the key a rotation replaced stays active after
+	// the new key is in the Secret, so every consumer can pick the new one up. It is
+	// then deactivated, and deleted one more grace period later. Default 24h; at
+	// least one minute, at most half of maxAge.
+	// +kubebuilder:default="24h"
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1m')",message="rotationGracePeriod must be at least one minute"
+	// +optional
+	RotationGracePeriod *metav1.Duration `json:"rotationGracePeriod,omitempty"`
 	// SecretName of the Secret that receives the key; defaults to "<name>-access-key".
 	// +optional
 	// +kubebuilder:validation:MaxLength=253
@@ -136,9 +145,26 @@ type TeamMemberStatus struct {
 	// AccessKeyCreated is when the current key was created; it is rotated at maxAge.
 	// +optional
 	AccessKeyCreated *metav1.Time `json:"accessKeyCreated,omitempty"`
+	// PreviousAccessKey is the key the last rotation replaced, while it retires.
+	// +optional
+	PreviousAccessKey *RetiringAccessKey `json:"previousAccessKey,omitempty"`
 	// AssumableRoles are the roles this member may switch into.
 	// +optional
 	AssumableRoles []AssumableRoleLink `json:"assumableRoles,omitempty"`
+}
+
+// RetiringAccessKey is a replaced access key during its rotation grace period. It is
+// not in the Secret any more; pods that still use it keep working until Until.
+type RetiringAccessKey struct {
+	// ID of the key (not secret).
+	ID string `json:"id"`
+	// Created is when the key was created.
+	Created metav1.Time `json:"created"`
+	// Status is Active during the grace period, then Inactive until it is deleted.
+	// +kubebuilder:validation:Enum=Active;Inactive
+	Status string `json:"status"`
+	// Until is when the key is deactivated (while Active) or deleted (while Inactive).
+	Until metav1.Time `json:"until"`
 }
 
 // AssumableRoleLink is a role a member may assume.

@@ -199,6 +199,13 @@ func (u *Users) DeleteAccessKey(ctx context.Context, name, id string) error {
 	return scrub(err, "DeleteAccessKey "+id)
 }
 
+// DeactivateAccessKey sets a key Inactive: it stops working but can still be
+// reactivated by hand until it is deleted.
+func (u *Users) DeactivateAccessKey(ctx context.Context, name, id string) error {
+	_, err := u.iam.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: &name, AccessKeyId: &id, Status: iamtypes.StatusTypeInactive})
+	return scrub(err, "UpdateAccessKey "+id)
+}
+
 // MFADevice returns the serial number of the user's first MFA device (for a virtual
 // device its ARN, the CLI's mfa_serial), or "" when the user has none.
 func (u *Users) MFADevice(ctx context.Context, name string) (string, error) {

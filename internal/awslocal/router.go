@@ -123,6 +123,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(who.accountID, errFailure)
 		return
 	}
+	if s.oneShot.take(op) {
+		fail(who.accountID, errInterrupted)
+		return
+	}
 
 	if qs == nil {
 		if aerr := s.authorizeBudgets(who, op, auth.Region); aerr != nil {

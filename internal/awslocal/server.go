@@ -46,9 +46,10 @@ type Server struct {
 
 	budgets *budgets.Service // locks internally
 
-	faults *faultInjector
-	limits *rateLimiter
-	log    *callLog
+	faults  *faultInjector
+	limits  *rateLimiter
+	oneShot oneShotFaults
+	log     *callLog
 
 	httpMu  sync.Mutex
 	httpSrv *http.Server

@@ -1,0 +1,43 @@
+package awslocal
+
+import (
+	"net/http"
+	"sync"
+)
+
+// errInterrupted answers a call failed by FailNext. ConcurrentModification is what
+// IAM answers when another writer got there first; the SDK does not retry it, so the
+// caller's pass stops right there, as if the process had died before the call.
+var errInterrupted = newErr(http.StatusConflict, "ConcurrentModification",
+	"The request was rejected because multiple requests to change this object were submitted simultaneously.")
+
+// oneShotFaults fails the next calls of chosen operations: a test stops the
+// operator between two steps at an exact place and then watches the next pass
+// finish the job.
+type oneShotFaults struct {
+	mu      sync.Mutex
+	pending map[string]int // operation -> calls still to fail
+}
+
+// FailNext makes the next n calls of operation (an IAM, STS or Budgets action name)
+// fail with ConcurrentModification (409) and change nothing. They are logged with
+// that outcome.
+func (s *Server) FailNext(operation string, n int) {
+	s.oneShot.mu.Lock()
+	defer s.oneShot.mu.Unlock()
+	if s.oneShot.pending == nil {
+		s.oneShot.pending = map[string]int{}
+	}
+	s.oneShot.pending[operation] += n
+}
+
+// take reports whether this call of operation is one to fail.
+func (o *oneShotFaults) take(operation string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.pending[operation] <= 0 {
+		return false
+	}
+	o.pending[operation]--
+	return true
+}
