@@ -117,5 +117,8 @@ func iamActions() map[string]actionFunc {
 		"GetAccountSummary":           getAccountSummary,
 		"GenerateCredentialReport":    generateCredentialReport,
 		"GetCredentialReport":         getCredentialReport,
+
+		// The whole account at once.
+		"GetAccountAuthorizationDetails": getAccountAuthorizationDetails,
 	}
 }
