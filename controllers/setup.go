@@ -14,7 +14,8 @@ import (
 // Options tune every controller.
 type Options struct {
 	// ResyncPeriod is how often an object is re-read from AWS to catch drift made by
-	// hand; each requeue is jittered so objects do not resync in lockstep.
+	// hand; each requeue is jittered so objects do not resync in lockstep. Default
+	// DefaultResyncPeriod.
 	ResyncPeriod time.Duration
 	// MaxConcurrentReconciles per kind.
 	MaxConcurrentReconciles int
@@ -22,10 +23,21 @@ type Options struct {
 	AWS *awsx.Provider
 }
 
+// DefaultResyncPeriod: observing from the account snapshot costs about 2 AWS calls
+// per object per resync (a member's login profile and access keys, a role's GetRole)
+// instead of 6.3, so a resync every 5 minutes uses fewer IAM calls per second than
+// one every 10 minutes did, and MFA enrolment and drift reach status twice as soon.
+const DefaultResyncPeriod = 5 * time.Minute
+
 // SetupWithManager registers the controllers with the manager.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	if opts.ResyncPeriod == 0 {
-		opts.ResyncPeriod = 10 * time.Minute
+		opts.ResyncPeriod = DefaultResyncPeriod
+	}
+	if opts.AWS != nil {
+		// Half a resync: every resync plans from a snapshot read after the previous
+		// resync began, so drift made by hand is repaired within one resync.
+		opts.AWS.SetSnapshotTTL(opts.ResyncPeriod / 2)
 	}
 	if opts.MaxConcurrentReconciles == 0 {
 		opts.MaxConcurrentReconciles = 4

@@ -157,14 +157,14 @@ func TestTeamMemberLifecycle(t *testing.T) {
 	}
 }
 
-// assertSteadyState waits for a periodic resync of the user (its GetUser) and then
-// checks that the pass made no mutating call.
+// assertSteadyState waits for periodic resyncs of members (each lists its access
+// keys) and then checks that the passes made no mutating call.
 func assertSteadyState(t *testing.T, userName string) {
 	t.Helper()
 	quiesce(t, 500*time.Millisecond)
 	before := awsSrv.Calls()
 	eventually(t, 20*time.Second, func() error {
-		if awsSrv.Calls().Since(before).Count("iam", "ListMFADevices") < 2 {
+		if awsSrv.Calls().Since(before).Count("iam", "ListAccessKeys") < 2 {
 			return errNotYet
 		}
 		return nil

@@ -42,7 +42,7 @@ func main() {
 	flag.BoolVar(&leaderElect, "leader-elect", false, "use leader election so only one replica reconciles")
 	flag.StringVar(&leaderElectNS, "leader-election-namespace", "", "namespace of the leader-election lease (default: the pod's namespace)")
 	flag.StringVar(&logLevel, "log-level", "info", "log level: debug, info or error")
-	flag.DurationVar(&resync, "resync-period", 10*time.Minute, "how often every object is re-read from AWS to repair drift (jittered by up to 20%)")
+	flag.DurationVar(&resync, "resync-period", controllers.DefaultResyncPeriod, "how often every object is re-read from AWS to repair drift (jittered by up to 20%)")
 	flag.IntVar(&maxConcurrent, "max-concurrent-reconciles", 4, "reconciles run in parallel per kind")
 	flag.Parse()
 

@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -16,14 +17,25 @@ import (
 // IAM groups cannot carry tags, so ownership cannot be recorded on them: a group named
 // in an AccountBaseline's spec is that baseline's to converge, and the baseline records
 // which groups it created (status.createdGroups) so only those are ever deleted.
-type Groups struct{ iam *iam.Client }
+type Groups struct {
+	iam  *iam.Client
+	snap *snapshotView
+}
 
 // NewGroups returns the IAM group service of an account.
-func NewGroups(c *Clients) *Groups { return &Groups{iam: c.IAM} }
+func NewGroups(c *Clients) *Groups { return &Groups{iam: c.IAM, snap: c.snap} }
 
-// Observe reads a group, its attached managed policies and all its inline policies.
+// Observe reads a group, its attached managed policies and all its inline policies,
+// from the account snapshot when it stands for the group (no call at all).
 // A missing group is Exists=false.
 func (g *Groups) Observe(ctx context.Context, name string) (plan.GroupObserved, error) {
+	sg, ok, err := g.snap.group(ctx, name)
+	if err != nil {
+		return plan.GroupObserved{}, err
+	}
+	if ok {
+		return plan.GroupObserved{Exists: true, Path: sg.Path, ManagedPolicies: slices.Clone(sg.Attached), InlinePolicies: maps.Clone(sg.Inline)}, nil
+	}
 	out, err := g.iam.GetGroup(ctx, &iam.GetGroupInput{GroupName: &name, MaxItems: awssdk.Int32(1)})
 	if IsNotFound(err) {
 		return plan.GroupObserved{}, nil

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -41,6 +42,9 @@ type Clients struct {
 	Partition string
 	// CallerARN is who the operator acts as in this account.
 	CallerARN string
+
+	// snap is the account's shared snapshot (nil for clients made without a Provider).
+	snap *snapshotView
 }
 
 // ProviderOptions tune the clients. Zero values get production defaults.
@@ -60,6 +64,10 @@ type ProviderOptions struct {
 	IdentityTTL time.Duration
 	// SessionName for AssumeRole sessions (default iam-baseline-operator).
 	SessionName string
+	// SnapshotTTL is how long an account snapshot is used before the account is read
+	// again (default 5m; the controllers set it to half their resync period, so every
+	// resync plans from a read made after the previous one).
+	SnapshotTTL time.Duration
 }
 
 // Provider hands out cached clients per account. Safe for concurrent use.
@@ -67,9 +75,12 @@ type Provider struct {
 	base awssdk.Config
 	opts ProviderOptions
 
-	mu     sync.Mutex
-	cache  map[Target]*cachedClients
-	pacers map[string]*accountPacer // by account ID, shared by every client of the account
+	mu        sync.Mutex
+	cache     map[Target]*cachedClients
+	pacers    map[string]*accountPacer // by account ID, shared by every client of the account
+	snapshots map[Target]*accountSnapshot
+	// snapshotTTL is opts.SnapshotTTL, changeable at run time (SetSnapshotTTL).
+	snapshotTTL atomic.Int64
 }
 
 type cachedClients struct {
@@ -116,7 +127,13 @@ func NewProvider(ctx context.Context, opts ProviderOptions) (*Provider, error) {
 		})
 	}
 	base.APIOptions = append(base.APIOptions, countCalls)
-	return &Provider{base: base, opts: opts, cache: map[Target]*cachedClients{}, pacers: map[string]*accountPacer{}}, nil
+	if opts.SnapshotTTL == 0 {
+		opts.SnapshotTTL = 5 * time.Minute
+	}
+	p := &Provider{base: base, opts: opts, cache: map[Target]*cachedClients{}, pacers: map[string]*accountPacer{},
+		snapshots: map[Target]*accountSnapshot{}}
+	p.snapshotTTL.Store(int64(opts.SnapshotTTL))
+	return p, nil
 }
 
 // WrongAccountError: the credentials resolve to another account than the spec names.
@@ -150,8 +167,13 @@ func (p *Provider) For(ctx context.Context, t Target) (*Clients, error) {
 			}
 		}))
 	}
+	snap := p.snapshotFor(t)
+	iamClient := iam.NewFromConfig(cfg, func(o *iam.Options) {
+		o.APIOptions = append(slices.Clone(o.APIOptions), snap.writeTracker)
+	})
 	c := &Clients{
-		IAM:     iam.NewFromConfig(cfg),
+		IAM:     iamClient,
+		snap:    &snapshotView{cache: snap, iam: iamClient},
 		STS:     sts.NewFromConfig(cfg),
 		Budgets: budgets.NewFromConfig(cfg),
 	}
@@ -181,6 +203,42 @@ func (p *Provider) pacer(accountID string) *accountPacer {
 		p.pacers[accountID] = pc
 	}
 	return pc
+}
+
+// SetSnapshotTTL changes how long account snapshots are used (see SnapshotTTL).
+func (p *Provider) SetSnapshotTTL(d time.Duration) {
+	if d > 0 {
+		p.snapshotTTL.Store(int64(d))
+	}
+}
+
+// snapshotFor is the snapshot cache of an account; it outlives re-verified clients.
+func (p *Provider) snapshotFor(t Target) *accountSnapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a, ok := p.snapshots[t]
+	if !ok {
+		a = &accountSnapshot{ttl: func() time.Duration { return time.Duration(p.snapshotTTL.Load()) }}
+		p.snapshots[t] = a
+	}
+	return a
+}
+
+// Snapshot returns the account's current snapshot, reading it when it is older than
+// the TTL (for benchmarks and tests that count its calls).
+func (c *Clients) Snapshot(ctx context.Context) (*Snapshot, error) {
+	if c.snap == nil {
+		return ReadSnapshot(ctx, c.IAM)
+	}
+	return c.snap.cache.current(ctx, c.IAM)
+}
+
+// InvalidateSnapshot drops the account's snapshot: the next observation reads the
+// account again.
+func (c *Clients) InvalidateSnapshot() {
+	if c.snap != nil {
+		c.snap.cache.invalidate()
+	}
 }
 
 // partitionOf reads the partition from an ARN (arn:<partition>:...).

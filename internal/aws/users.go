@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -15,17 +16,38 @@ import (
 )
 
 // Users reads and writes IAM users for the TeamMember controller.
-type Users struct{ iam *iam.Client }
+type Users struct {
+	iam  *iam.Client
+	snap *snapshotView
+}
 
 // NewUsers returns the IAM user service of an account.
-func NewUsers(c *Clients) *Users { return &Users{iam: c.IAM} }
+func NewUsers(c *Clients) *Users { return &Users{iam: c.IAM, snap: c.snap} }
 
 // UserInfo identifies an IAM user.
 type UserInfo struct{ ARN, ID string }
 
 // Observe reads the user, its tags, groups, login profile and the named inline
-// policies. A missing user is Exists=false, not an error.
+// policies. A missing user is Exists=false, not an error. From the account snapshot
+// it costs one call (GetLoginProfile, which the snapshot lacks); a user the snapshot
+// does not know, or that the operator wrote since, is read directly.
 func (u *Users) Observe(ctx context.Context, name string, inlineNames []string) (plan.UserObserved, *UserInfo, error) {
+	su, ok, err := u.snap.user(ctx, name)
+	if err != nil {
+		return plan.UserObserved{}, nil, err
+	}
+	if ok {
+		o := plan.UserObserved{Exists: true, Path: su.Path, Tags: maps.Clone(su.Tags), Groups: slices.Clone(su.Groups),
+			InlinePolicies: map[string]string{}}
+		for _, p := range inlineNames {
+			if doc, ok := su.Inline[p]; ok {
+				o.InlinePolicies[p] = doc
+			}
+		}
+		info := &UserInfo{ARN: su.ARN, ID: su.ID}
+		o.LoginProfile, err = u.hasLoginProfile(ctx, name)
+		return o, info, err
+	}
 	out, err := u.iam.GetUser(ctx, &iam.GetUserInput{UserName: &name})
 	if IsNotFound(err) {
 		return plan.UserObserved{}, nil, nil
@@ -207,8 +229,17 @@ func (u *Users) DeactivateAccessKey(ctx context.Context, name, id string) error 
 }
 
 // MFADevice returns the serial number of the user's first MFA device (for a virtual
-// device its ARN, the CLI's mfa_serial), or "" when the user has none.
+// device its ARN, the CLI's mfa_serial), or "" when the user has none: from the
+// snapshot when it stands for the user and knows every device in use, otherwise
+// with ListMFADevices (hardware and FIDO devices are not in ListVirtualMFADevices).
 func (u *Users) MFADevice(ctx context.Context, name string) (string, error) {
+	serial, known, err := u.snap.mfaDevice(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	if known {
+		return serial, nil
+	}
 	out, err := u.iam.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: &name, MaxItems: awssdk.Int32(1)})
 	if err != nil {
 		return "", err
