@@ -15,10 +15,13 @@ import (
 
 // Account reads and writes account-wide IAM settings: the alias, the password
 // policy, the account summary and the credential report.
-type Account struct{ iam *iam.Client }
+type Account struct {
+	iam  *iam.Client
+	snap *snapshotView
+}
 
 // NewAccount returns the account settings service of an account.
-func NewAccount(c *Clients) *Account { return &Account{iam: c.IAM} }
+func NewAccount(c *Clients) *Account { return &Account{iam: c.IAM, snap: c.snap} }
 
 // Aliases lists the account's aliases (IAM allows one).
 func (a *Account) Aliases(ctx context.Context) ([]string, error) {
@@ -137,9 +140,28 @@ func (a *Account) CredentialReport(ctx context.Context) ([]byte, time.Time, erro
 }
 
 // UsersWithDirectPolicies lists the users with managed policies attached directly or
-// inline policies, ignoring inline policies named in ignoreInline.
+// inline policies, ignoring inline policies named in ignoreInline. The account
+// snapshot answers it without a call of its own; without one, it is ListUsers and two
+// reads per user.
 func (a *Account) UsersWithDirectPolicies(ctx context.Context, ignoreInline []string) ([]string, error) {
 	var out []string
+	if a.snap != nil && a.snap.cache != nil {
+		s, err := a.snap.cache.current(ctx, a.iam)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range s.users {
+			direct := len(u.Attached) > 0
+			for name := range u.Inline {
+				direct = direct || !slices.Contains(ignoreInline, name)
+			}
+			if direct {
+				out = append(out, u.Name)
+			}
+		}
+		slices.Sort(out)
+		return out, nil
+	}
 	p := iam.NewListUsersPaginator(a.iam, &iam.ListUsersInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)

@@ -32,7 +32,7 @@ const snapshotPageSize = 1000
 // SnapshotUser is what the snapshot knows of an IAM user. Documents are as IAM
 // returns them (URL-encoded); the planner canonicalises.
 type SnapshotUser struct {
-	ARN, ID, Path string
+	Name, ARN, ID, Path string
 	Tags          map[string]string
 	Groups        []string // sorted
 	Inline        map[string]string
@@ -92,7 +92,7 @@ func ReadSnapshot(ctx context.Context, c *iam.Client) (*Snapshot, error) {
 		}
 		s.Calls++
 		for _, u := range page.UserDetailList {
-			su := &SnapshotUser{ARN: awssdk.ToString(u.Arn), ID: awssdk.ToString(u.UserId), Path: awssdk.ToString(u.Path),
+			su := &SnapshotUser{Name: awssdk.ToString(u.UserName), ARN: awssdk.ToString(u.Arn), ID: awssdk.ToString(u.UserId), Path: awssdk.ToString(u.Path),
 				Tags: tagMap(u.Tags), Groups: slices.Sorted(slices.Values(u.GroupList)),
 				Inline: inlineMap(u.UserPolicyList), Attached: sortedARNs(u.AttachedManagedPolicies)}
 			s.users[strings.ToLower(awssdk.ToString(u.UserName))] = su

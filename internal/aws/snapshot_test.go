@@ -132,6 +132,14 @@ func TestSnapshotReadsAnAccountInAFewCalls(t *testing.T) {
 			t.Fatalf("role observed as %+v: %v", o, err)
 		}
 	}
+	// CIS 1.15 from the snapshot as well.
+	acct := NewAccount(c)
+	if direct, err := acct.UsersWithDirectPolicies(ctx, []string{"assume"}); err != nil || len(direct) != 0 {
+		t.Fatalf("users with direct policies besides assume: %v %v", direct, err)
+	}
+	if direct, err := acct.UsersWithDirectPolicies(ctx, nil); err != nil || len(direct) != 1100 || direct[0] != "user-0000" {
+		t.Fatalf("users with direct policies: %d %v", len(direct), err)
+	}
 	want = map[string]int{"iam:GetLoginProfile:NoSuchEntity": 1100, "iam:GetRole:ok": 150}
 	if got := srv.Calls().Since(before).Summary(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("observing 1,100 users and 150 roles took %v, want %v", got, want)
