@@ -17,6 +17,7 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -68,6 +69,10 @@ func main() {
 		// Credential Secrets are never cached: the RBAC grants no list or watch on
 		// them, and a cached copy could be older than the operator's own last write.
 		Client: client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}},
+		// The informer caches hold every TeamMember, AssumableRole and AccountBaseline;
+		// their managedFields (server-side apply bookkeeping, often larger than the
+		// object) are never read by the controllers, so they are not kept.
+		Cache: cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
 	})
 	if err != nil {
 		log.Error(err, "creating the manager")
