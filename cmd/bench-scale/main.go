@@ -59,7 +59,10 @@ type options struct {
 	timeout     time.Duration
 	managerArgs []string
 	managerBin  string
-	out         io.Writer
+	// heapProfiles, when set, is the path prefix for the steady-state manager's heap
+	// profile of each clean run (<prefix>-n<N>.pprof).
+	heapProfiles string
+	out          io.Writer
 }
 
 func main() {
@@ -74,10 +77,11 @@ func main() {
 		managerArgs = flag.String("manager-args", "", "extra flags for the manager, space-separated (e.g. \"--max-concurrent-reconciles=8\")")
 		outFile     = flag.String("o", "", "also write the report to this file")
 		managerBin  = flag.String("manager", "", "a manager binary to measure (default: build ./cmd/manager), e.g. an older build for a before/after comparison")
+		heap        = flag.String("heap-profiles", "", "save the steady-state manager's heap profile of each clean run to <prefix>-n<N>.pprof")
 	)
 	flag.Parse()
 	opts := options{namespaces: *namespaces, scenarios: map[string]bool{}, faultN: *faultN, bucketN: *bucketN,
-		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), managerBin: *managerBin, out: os.Stdout}
+		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), managerBin: *managerBin, heapProfiles: *heap, out: os.Stdout}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < membersPerRole {

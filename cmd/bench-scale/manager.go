@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -22,6 +23,7 @@ type managerProcess struct {
 	logs   *tailBuffer
 	exited chan error
 	probe  string
+	pprof  string
 }
 
 // startManager runs bin against the control plane and the local AWS at awsURL and
@@ -35,12 +37,16 @@ func startManager(ctx context.Context, bin, kubeconfig, awsURL string, args []st
 	if err != nil {
 		return nil, err
 	}
+	pprof, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
 	all := append([]string{"--kubeconfig", kubeconfig, "--metrics-bind-address", metrics,
-		"--health-probe-bind-address", probe, "--log-level", "error"}, args...)
+		"--health-probe-bind-address", probe, "--pprof-bind-address", pprof, "--log-level", "error"}, args...)
 	cmd := exec.Command(bin, all...)
 	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+awsURL, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
 		"AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "KUBECONFIG=")
-	m := &managerProcess{cmd: cmd, logs: &tailBuffer{max: 64 << 10}, exited: make(chan error, 1), probe: probe}
+	m := &managerProcess{cmd: cmd, logs: &tailBuffer{max: 64 << 10}, exited: make(chan error, 1), probe: probe, pprof: pprof}
 	cmd.Stdout, cmd.Stderr = m.logs, m.logs
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -83,6 +89,26 @@ func (m *managerProcess) peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// heapProfile saves the manager's heap profile (after a GC) to path, for
+// `go tool pprof -top -sample_index=inuse_space`.
+func (m *managerProcess) heapProfile(path string) error {
+	resp, err := http.Get("http://" + m.pprof + "/debug/pprof/heap?gc=1")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("heap profile: %s", resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, resp.Body)
+	return err
 }
 
 // stop sends SIGTERM and waits for a clean exit (SIGKILL after 30 s).

@@ -49,6 +49,10 @@ func (r *report) clean(res *result) {
 			len(res.steadyCalls), float64(len(res.steadyCalls))/float64(res.objects), okWrites(res.steadyCalls),
 			res.steadyK8s.totalWrites(), seconds(res.steadyElapsed))
 		r.printf("| steady-state AWS calls by operation | %s |\n", byOperation(res.steadyCalls))
+		r.printf("| steady-state manager (restarted) peak RSS | %.0f MiB |\n", float64(res.steadyRSS)/(1<<20))
+		if res.heapProfile != "" {
+			r.printf("| heap profile of the steady-state manager | %s |\n", res.heapProfile)
+		}
 	}
 	r.printf("\n")
 }

@@ -53,6 +53,11 @@ type result struct {
 	steadyCalls   awslocal.CallLog
 	steadyK8s     k8sRequests
 	steadyElapsed time.Duration
+	// steadyRSS is the restarted manager's peak RSS over its full pass: what a
+	// manager that has run for months holds (no creation churn behind it).
+	steadyRSS int64
+	// heapProfile is where its heap profile was saved ("" when not asked).
+	heapProfile string
 }
 
 func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*result, error) {
@@ -142,6 +147,13 @@ func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*
 	r.steadyElapsed -= 3 * time.Second // the quiet period itself
 	r.steadyCalls = aws.Calls()
 	r.steadyK8s, _, _ = readAudit(cp.auditLog, auditEnd)
+	r.steadyRSS = mgr2.peakRSS()
+	if opts.heapProfiles != "" {
+		r.heapProfile = fmt.Sprintf("%s-n%d.pprof", opts.heapProfiles, sc.n)
+		if err := mgr2.heapProfile(r.heapProfile); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 

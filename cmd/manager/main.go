@@ -37,11 +37,13 @@ func main() {
 		resync        time.Duration
 		maxConcurrent int
 		leaderElectNS string
+		pprofAddr     string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "address the Prometheus metrics endpoint binds to; \"0\" disables it")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "address the /healthz and /readyz probes bind to")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "use leader election so only one replica reconciles")
 	flag.StringVar(&leaderElectNS, "leader-election-namespace", "", "namespace of the leader-election lease (default: the pod's namespace)")
+	flag.StringVar(&pprofAddr, "pprof-bind-address", "", "address to serve net/http/pprof on (for heap profiles); empty disables it")
 	flag.StringVar(&logLevel, "log-level", "info", "log level: debug, info or error")
 	flag.DurationVar(&resync, "resync-period", controllers.DefaultResyncPeriod, "how often every object is re-read from AWS to repair drift (jittered by up to 20%)")
 	flag.IntVar(&maxConcurrent, "max-concurrent-reconciles", 4, "reconciles run in parallel per kind")
@@ -63,6 +65,7 @@ func main() {
 		Scheme:                  scheme,
 		Metrics:                 metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress:  probeAddr,
+		PprofBindAddress:        pprofAddr,
 		LeaderElection:          leaderElect,
 		LeaderElectionID:        "iam-baseline-operator.iam.baseline.dev",
 		LeaderElectionNamespace: leaderElectNS,
