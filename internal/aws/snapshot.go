@@ -122,7 +122,9 @@ func ReadSnapshot(ctx context.Context, c *iam.Client) (*Snapshot, error) {
 		}
 		s.Calls++
 		for _, d := range page.VirtualMFADevices {
-			if d.User != nil {
+			// The root user's device is listed too (its ARN ends in :root); it is not
+			// a user's and is not counted against MFADevicesInUse.
+			if d.User != nil && d.User.UserName != nil && !strings.HasSuffix(awssdk.ToString(d.User.Arn), ":root") {
 				user := strings.ToLower(awssdk.ToString(d.User.UserName))
 				if _, seen := s.mfa[user]; !seen {
 					s.mfa[user] = awssdk.ToString(d.SerialNumber)
