@@ -213,3 +213,33 @@ func samePolicy(t *testing.T, observed, want string) bool {
 		plan.UserObserved{Exists: true, Path: "/", InlinePolicies: map[string]string{"p": observed}})
 	return err == nil && len(ch) == 0
 }
+
+// TestSnapshotSharedByConcurrentObservers: many workers observing at once share one
+// read of the account (run with -race).
+func TestSnapshotSharedByConcurrentObservers(t *testing.T) {
+	srv, admin, c := localAccount(t, time.Hour)
+	populate(t, admin, 40, 10)
+	ctx := context.Background()
+	before := srv.Calls()
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			users := NewUsers(c)
+			for i := w; i < 40; i += 8 {
+				name := fmt.Sprintf("user-%04d", i)
+				if _, _, err := users.Observe(ctx, name, []string{"assume"}); err != nil {
+					t.Error(err)
+				}
+				if i%5 == 0 {
+					if _, err := users.Apply(ctx, name, plan.Change{Action: "TagUser", Tags: map[string]string{"k": "v"}}); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := srv.Calls().Since(before).Count("iam", "GetAccountAuthorizationDetails"); n != 1 {
+		t.Fatalf("%d snapshot reads for 8 concurrent workers, want 1", n)
+	}
+}
