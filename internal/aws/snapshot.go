@@ -33,10 +33,10 @@ const snapshotPageSize = 1000
 // returns them (URL-encoded); the planner canonicalises.
 type SnapshotUser struct {
 	Name, ARN, ID, Path string
-	Tags          map[string]string
-	Groups        []string // sorted
-	Inline        map[string]string
-	Attached      []string // sorted ARNs
+	Tags                map[string]string
+	Groups              []string // sorted
+	Inline              map[string]string
+	Attached            []string // sorted ARNs
 }
 
 // SnapshotRole is what the snapshot knows of an IAM role. GetAccountAuthorizationDetails
