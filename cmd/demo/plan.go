@@ -25,7 +25,7 @@ func printPlan(ctx context.Context, w io.Writer, c client.Reader, objs []*unstru
 	if err != nil {
 		return fmt.Errorf("reading the cluster for the plan: %w", err)
 	}
-	provider, err := awsx.NewProvider(ctx, awsx.ProviderOptions{SessionName: "iam-baseline-plan"})
+	provider, err := awsx.NewProvider(ctx, awsx.ProviderOptions{SessionName: "iam-baseline-plan", DisableSnapshot: true})
 	if err != nil {
 		return err
 	}

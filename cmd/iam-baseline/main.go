@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 1
 		}
 	}
-	provider, err := awsx.NewProvider(ctx, awsx.ProviderOptions{SessionName: "iam-baseline-plan"})
+	provider, err := awsx.NewProvider(ctx, awsx.ProviderOptions{SessionName: "iam-baseline-plan", DisableSnapshot: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1

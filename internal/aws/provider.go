@@ -68,6 +68,10 @@ type ProviderOptions struct {
 	// again (default 5m; the controllers set it to half their resync period, so every
 	// resync plans from a read made after the previous one).
 	SnapshotTTL time.Duration
+	// DisableSnapshot makes every observation read its object directly. For one-shot
+	// readers of a few objects (the plan command): the snapshot pays off over
+	// resyncs of many objects, and needs three more read permissions.
+	DisableSnapshot bool
 }
 
 // Provider hands out cached clients per account. Safe for concurrent use.
@@ -173,9 +177,11 @@ func (p *Provider) For(ctx context.Context, t Target) (*Clients, error) {
 	})
 	c := &Clients{
 		IAM:     iamClient,
-		snap:    &snapshotView{cache: snap, iam: iamClient},
 		STS:     sts.NewFromConfig(cfg),
 		Budgets: budgets.NewFromConfig(cfg),
+	}
+	if !p.opts.DisableSnapshot {
+		c.snap = &snapshotView{cache: snap, iam: iamClient}
 	}
 	id, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {

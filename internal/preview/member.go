@@ -107,20 +107,24 @@ func accessKeyChanges(tm *iamv1.TeamMember, userName string, keys []plan.AccessK
 	if held != nil {
 		heldID = held.ID
 	}
-	kp := plan.AccessKeys(enabled, maxAge, now, heldID, keys)
+	var grace time.Duration
+	if enabled && ak.RotationGracePeriod != nil {
+		grace = ak.RotationGracePeriod.Duration
+	}
+	kp := plan.AccessKeys(enabled, maxAge, grace, now, heldID, keys)
 	var out []Change
-	for _, id := range kp.DeleteFirst {
+	for _, id := range kp.Delete {
 		out = append(out, Change{Action: "DeleteAccessKey", Target: id})
+	}
+	if kp.Deactivate != "" {
+		out = append(out, Change{Action: "UpdateAccessKey", Target: kp.Deactivate, Detail: "Inactive: its rotation grace period is over"})
 	}
 	if kp.Create {
 		secret := tm.Name + "-access-key"
 		if ak.SecretName != "" {
 			secret = ak.SecretName
 		}
-		out = append(out, Change{Action: "CreateAccessKey", Target: userName, Detail: kp.Reason + "; the key goes to Secret " + secret})
-	}
-	for _, id := range kp.DeleteAfter {
-		out = append(out, Change{Action: "DeleteAccessKey", Target: id, Detail: "rotated"})
+		out = append(out, Change{Action: "CreateAccessKey", Target: userName, Detail: kp.Reason + "; the key goes to Secret " + secret + "; the old key stays active for the rotation grace period"})
 	}
 	return out
 }

@@ -28,7 +28,7 @@ func localAWS(t testing.TB) (*awslocal.Server, *awsx.Provider) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := awsx.NewProvider(context.Background(), awsx.ProviderOptions{Base: &cfg})
+	p, err := awsx.NewProvider(context.Background(), awsx.ProviderOptions{Base: &cfg, DisableSnapshot: true})
 	if err != nil {
 		t.Fatal(err)
 	}
