@@ -122,8 +122,8 @@ func TestSnapshotReadsAnAccountInAFewCalls(t *testing.T) {
 		if !o.Exists || info.ARN != "arn:aws:iam::"+snapAccount+":user/"+name || len(o.Groups) != 1 || o.InlinePolicies["assume"] == "" {
 			t.Fatalf("%s observed as %+v", name, o)
 		}
-		if enrolled, err := users.MFAEnrolled(ctx, name); err != nil || enrolled {
-			t.Fatalf("MFA of %s: %v %v", name, enrolled, err)
+		if serial, err := users.MFADevice(ctx, name); err != nil || serial != "" {
+			t.Fatalf("MFA of %s: %q %v", name, serial, err)
 		}
 	}
 	for i := range 150 {
