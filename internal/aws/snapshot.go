@@ -29,6 +29,10 @@ import (
 // snapshotPageSize is the largest page IAM serves (MaxItems 1000).
 const snapshotPageSize = 1000
 
+// snapshotReadTimeout bounds one read of an account: a few pages, paced and
+// retried, take seconds even for thousands of users.
+const snapshotReadTimeout = 2 * time.Minute
+
 // SnapshotUser is what the snapshot knows of an IAM user. Documents are as IAM
 // returns them (URL-encoded); the planner canonicalises.
 type SnapshotUser struct {
@@ -205,7 +209,11 @@ func (a *accountSnapshot) current(ctx context.Context, c *iam.Client) (*Snapshot
 	a.mu.Unlock()
 
 	// The read is shared: one caller's cancelled context must not fail the others.
-	s, err := ReadSnapshot(context.WithoutCancel(ctx), c)
+	// It is bounded all the same, so an AWS that stops answering fails the waiting
+	// reconciles (they requeue) instead of holding them for ever.
+	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), snapshotReadTimeout)
+	s, err := ReadSnapshot(readCtx, c)
+	cancel()
 
 	a.mu.Lock()
 	a.inflight = nil
