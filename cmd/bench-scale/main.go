@@ -62,7 +62,10 @@ type options struct {
 	// heapProfiles, when set, is the path prefix for the steady-state manager's heap
 	// profile of each clean run (<prefix>-n<N>.pprof).
 	heapProfiles string
-	out          io.Writer
+	// resync is the restarted manager's --resync-period: after its first pass the
+	// benchmark counts the calls of exactly one resync of every object.
+	resync time.Duration
+	out    io.Writer
 }
 
 func main() {
@@ -78,10 +81,11 @@ func main() {
 		outFile     = flag.String("o", "", "also write the report to this file")
 		managerBin  = flag.String("manager", "", "a manager binary to measure (default: build ./cmd/manager), e.g. an older build for a before/after comparison")
 		heap        = flag.String("heap-profiles", "", "save the steady-state manager's heap profile of each clean run to <prefix>-n<N>.pprof")
+		resync      = flag.Duration("resync", time.Minute, "the restarted manager's --resync-period; one resync of every object is measured after its first pass")
 	)
 	flag.Parse()
 	opts := options{namespaces: *namespaces, scenarios: map[string]bool{}, faultN: *faultN, bucketN: *bucketN,
-		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), managerBin: *managerBin, heapProfiles: *heap, out: os.Stdout}
+		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), managerBin: *managerBin, heapProfiles: *heap, resync: *resync, out: os.Stdout}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < membersPerRole {

@@ -49,6 +49,11 @@ func (r *report) clean(res *result) {
 			len(res.steadyCalls), float64(len(res.steadyCalls))/float64(res.objects), okWrites(res.steadyCalls),
 			res.steadyK8s.totalWrites(), seconds(res.steadyElapsed))
 		r.printf("| steady-state AWS calls by operation | %s |\n", byOperation(res.steadyCalls))
+		if res.resync > 0 {
+			r.printf("| **one resync** of every object by the running manager (--resync-period %s) | **%d AWS calls** (%.2f per object; %d writes), %d Kubernetes writes |\n",
+				res.resync, len(res.resyncCalls), float64(len(res.resyncCalls))/float64(res.objects), okWrites(res.resyncCalls), res.resyncK8s.totalWrites())
+			r.printf("| one resync's AWS calls by operation | %s |\n", byOperation(res.resyncCalls))
+		}
 		r.printf("| steady-state manager (restarted) peak RSS | %.0f MiB |\n", float64(res.steadyRSS)/(1<<20))
 		if res.heapProfile != "" {
 			r.printf("| heap profile of the steady-state manager | %s |\n", res.heapProfile)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +59,12 @@ type result struct {
 	steadyRSS int64
 	// heapProfile is where its heap profile was saved ("" when not asked).
 	heapProfile string
+	// resync: the calls of one resync of every object by the running (restarted)
+	// manager, after its first pass; no proof is asked again in it (they were
+	// proven in the first pass, which is what a restart costs once).
+	resync      time.Duration
+	resyncCalls awslocal.CallLog
+	resyncK8s   k8sRequests
 }
 
 func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*result, error) {
@@ -138,7 +145,8 @@ func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*
 	stopped = true
 	aws.ResetCalls()
 	_, auditEnd, _ = readAudit(cp.auditLog, auditEnd)
-	mgr2, err := startManager(ctx, bin, cp.kubeconfig, awsURL, opts.managerArgs)
+	restart := time.Now()
+	mgr2, err := startManager(ctx, bin, cp.kubeconfig, awsURL, append(slices.Clone(opts.managerArgs), "--resync-period", opts.resync.String()))
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +154,24 @@ func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*
 	r.steadyElapsed = waitQuiet(ctx, aws, 3*time.Second, 5*time.Minute)
 	r.steadyElapsed -= 3 * time.Second // the quiet period itself
 	r.steadyCalls = aws.Calls()
-	r.steadyK8s, _, _ = readAudit(cp.auditLog, auditEnd)
+	r.steadyK8s, auditEnd, _ = readAudit(cp.auditLog, auditEnd)
+
+	// One resync: every object was last reconciled in the first pass, within
+	// steadyElapsed of the restart, and comes back between resync and 1.2×resync
+	// (the jitter) later; the next round starts at 2×resync at the earliest. So the
+	// window from now to restart + 1.2×resync + the pass's length (plus a margin for
+	// the pass to finish) holds exactly one resync of each object.
+	if opts.resync > 0 && 2*opts.resync > 12*opts.resync/10+r.steadyElapsed+10*time.Second {
+		aws.ResetCalls()
+		end := restart.Add(12*opts.resync/10 + r.steadyElapsed + 10*time.Second)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Until(end)):
+		}
+		r.resync, r.resyncCalls = opts.resync, aws.Calls()
+		r.resyncK8s, _, _ = readAudit(cp.auditLog, auditEnd)
+	}
 	r.steadyRSS = mgr2.peakRSS()
 	if opts.heapProfiles != "" {
 		r.heapProfile = fmt.Sprintf("%s-n%d.pprof", opts.heapProfiles, sc.n)
