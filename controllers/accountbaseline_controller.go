@@ -348,6 +348,12 @@ func (s *baselineScope) group(ctx context.Context, groups *awsx.Groups, d plan.G
 		return err
 	}
 	for _, ch := range plan.Group(d, observed) {
+		if ch.Action == "CreateGroup" && !s.observe {
+			if err := s.createGroup(ctx, groups, ch); err != nil {
+				return err
+			}
+			continue
+		}
 		err := s.apply(ch, func() error { return groups.Apply(ctx, d.Name, ch) })
 		if ch.Action == "AttachGroupPolicy" && awsx.IsNotFound(err) {
 			return stalled(iamv1.ReasonInvalidSpec, "managed policy %s does not exist in account %s: fix spec.groups[%s].managedPolicies",
@@ -355,9 +361,6 @@ func (s *baselineScope) group(ctx context.Context, groups *awsx.Groups, d plan.G
 		}
 		if err != nil {
 			return err
-		}
-		if ch.Action == "CreateGroup" && !s.observe {
-			s.ab.Status.CreatedGroups = addToSet(s.ab.Status.CreatedGroups, d.Name)
 		}
 	}
 	return nil

@@ -176,6 +176,44 @@ func TestMonthOneGroupsNeedAdopt(t *testing.T) {
 	}
 }
 
+// Item 7, the operator's own groups: the answer to CreateGroup is lost after IAM
+// made the group (the SDK's retry meets EntityAlreadyExists). The group is still
+// this baseline's (claimed in status before the call, and dated from the attempt):
+// it converges Ready without adopt, and dropping it from the spec deletes it.
+func TestMonthOneGroupCreatedWhenTheAnswerIsLost(t *testing.T) {
+	ctx := context.Background()
+	a := monthAccount(t, 5)
+	awsSrv.LoseNextAnswer("CreateGroup", 1)
+	t.Cleanup(func() { awsSrv.LoseNextAnswer("CreateGroup", 0) })
+	snap := awsSrv.Calls()
+	ab := a.baseline(t, "m7-lost", func(ab *iamv1.AccountBaseline) {
+		ab.Spec.MFAEnforcement = &iamv1.MFAEnforcement{Enabled: awssdk.Bool(false)}
+		ab.Spec.Groups = []iamv1.PermissionGroup{{Name: "auditors", ManagedPolicies: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}}}
+	})
+	t.Cleanup(func() { deleteBaseline(t, ab) })
+	waitBaselineReady(t, ab)
+	creates := map[string]int{}
+	for _, c := range accountCalls(awsSrv.Calls().Since(snap), a.id) {
+		if c.Operation == "CreateGroup" {
+			creates[c.Outcome]++
+		}
+	}
+	if creates["ServiceFailure"] != 1 || creates["EntityAlreadyExists"] < 1 {
+		t.Fatalf("CreateGroup outcomes %v: the lost answer was not exercised", creates)
+	}
+	if !slices.Contains(ab.Status.CreatedGroups, "auditors") {
+		t.Fatalf("the group this baseline made is not recorded as created: %v", ab.Status.CreatedGroups)
+	}
+	monthUpdateBaseline(t, ab, func(ab *iamv1.AccountBaseline) { ab.Spec.Groups = nil })
+	eventually(t, 60*time.Second, func() error {
+		_, err := a.iam.GetGroup(ctx, &iam.GetGroupInput{GroupName: awssdk.String("auditors")})
+		if err == nil {
+			return fmt.Errorf("group auditors still exists")
+		}
+		return nil
+	})
+}
+
 // Item 4: one Secret name for both credentials is refused at admission; a Secret of
 // this member's that holds the other kind of credential is never overwritten, and
 // reverting the spec recovers.

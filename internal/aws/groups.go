@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -62,6 +63,15 @@ func (g *Groups) Observe(ctx context.Context, name string) (plan.GroupObserved, 
 		o.InlinePolicies[p] = awssdk.ToString(doc.PolicyDocument)
 	}
 	return o, nil
+}
+
+// CreatedAt is when IAM says the group was created.
+func (g *Groups) CreatedAt(ctx context.Context, name string) (time.Time, error) {
+	out, err := g.iam.GetGroup(ctx, &iam.GetGroupInput{GroupName: &name, MaxItems: awssdk.Int32(1)})
+	if err != nil {
+		return time.Time{}, err
+	}
+	return awssdk.ToTime(out.Group.CreateDate), nil
 }
 
 func (g *Groups) attached(ctx context.Context, name string) ([]string, error) {

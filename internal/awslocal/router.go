@@ -137,6 +137,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	result, aerr := s.runQueryAction(qs, op, form, who, auth.Region)
+	if aerr == nil && s.oneShot.takeLost(op) {
+		aerr = errAnswerLost
+	}
 	if aerr != nil {
 		fail(who.accountID, aerr)
 		return
