@@ -136,14 +136,18 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	r.setRoleStatus(ar, clients.AccountID, info)
 	ar.Status.TrustedMembers, ar.Status.Principals = trust.Trusted(), trust.Principals()
 	setDrifted(&ar.Status.Conditions, ar.Generation, nil)
-	if err := r.proveTrust(ctx, ar, clients, ar.Status.ARN, trustDoc, trust, plan.TrustChanged(changes)); err != nil {
-		return err
-	}
 	if lacking := progress.cannotAssumeYet(trust.Trusted(), ar.Status.ARN); len(lacking) > 0 {
 		// Ready means the people can switch into the role: IAM must trust them and
 		// their own policy must allow sts:AssumeRole on it.
 		return waiting(iamv1.ReasonWaitingForMembers, arrivalWait,
 			"IAM role %s trusts TeamMembers %v, but they cannot assume it until their inline permission is written", name, lacking)
+	}
+	// Proven once the people can switch in, not before: a compacted trust (the
+	// account, the names in a condition) lets in only callers whose own policy
+	// allows sts:AssumeRole on the role, so a proof run before the members'
+	// permission is written would find the promise broken.
+	if err := r.proveTrust(ctx, ar, clients, ar.Status.ARN, trustDoc, trust, plan.TrustChanged(changes)); err != nil {
+		return err
 	}
 	if len(trust.Pending) > 0 {
 		return waiting(iamv1.ReasonWaitingForMembers, jitter(r.Resync),
@@ -205,9 +209,12 @@ func (r *AssumableRoleReconciler) setRoleStatus(ar *iamv1.AssumableRole, account
 func (r *AssumableRoleReconciler) reportObserved(ar *iamv1.AssumableRole, accountID string, o plan.RoleObserved, info *awsx.RoleInfo, t desired.Trust, changes []plan.Change) {
 	r.setRoleStatus(ar, accountID, info)
 	inAWS := plan.TrustAWSPrincipals(o.Trust)
+	// Read AWS's trust as the operator writes it: a large team is compacted to the
+	// account with the user names in a condition (policy.FitTrust), not listed.
+	doc, _ := policy.Parse(o.Trust)
 	var trusted []string
 	for key, arn := range t.Members {
-		if slices.Contains(inAWS, arn) {
+		if policy.TrustNamesUser(doc, arn) {
 			trusted = append(trusted, key)
 		}
 	}

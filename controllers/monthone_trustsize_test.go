@@ -87,6 +87,21 @@ func TestMonthOneHundredMembersOneRole(t *testing.T) {
 	if !strings.Contains(trust, "aws:username") || strings.Contains(trust, ":user/"+ns) {
 		t.Fatalf("trust of 100 members not compacted: %s", trust)
 	}
+	// AWS's evaluator proves the compacted trust: each of the 100 with MFA may
+	// assume, without MFA not, an unlisted member not.
+	waitProof(t, ar, func() []metav1.Condition { return ar.Status.Conditions }, iamv1.ConditionTrustVerified, metav1.ConditionTrue, "requests proven")
+	// Observe reads the compacted trust back: all 100 trusted, nothing drifted.
+	arUpdate(t, ar, func(ar *iamv1.AssumableRole) { ar.Spec.ManagementPolicy = iamv1.ManagementPolicyObserve })
+	eventually(t, monthWait, func() error {
+		got := &iamv1.AssumableRole{}
+		*got = *ar
+		c := condition(t, got, arConds(got), iamv1.ConditionDrifted)
+		if got.Status.ObservedGeneration != got.Generation || c == nil || c.Status != metav1.ConditionFalse || len(got.Status.TrustedMembers) != n {
+			return fmt.Errorf("observed: %d of %d members trusted, Drifted %+v", len(got.Status.TrustedMembers), n, c)
+		}
+		return nil
+	})
+	arUpdate(t, ar, func(ar *iamv1.AssumableRole) { ar.Spec.ManagementPolicy = iamv1.ManagementPolicyEnforce })
 
 	// A listed member, with MFA, may switch in.
 	member0 := ns + "-m000"

@@ -56,10 +56,12 @@ func (p *Prover) Prove(ctx context.Context, requests []proof.Request) (proof.Res
 	return proof.Judge(requests, answers), calls, nil
 }
 
-// contextEntries carries the MFA context of a request and the user name the
-// policies' ${aws:username} variables read.
+// contextEntries carries what AWS puts in every request of the principal and the
+// simulator does not fill in by itself: aws:PrincipalArn (a compacted trust
+// matches people by it), the user name (${aws:username} variables, and the
+// compacted trust's name list) and the MFA context.
 func contextEntries(principal string, mfa proof.MFA) []iamtypes.ContextEntry {
-	var out []iamtypes.ContextEntry
+	out := []iamtypes.ContextEntry{{ContextKeyName: awssdk.String("aws:PrincipalArn"), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: []string{principal}}}
 	if i := strings.Index(principal, ":user/"); i >= 0 {
 		name := principal[strings.LastIndex(principal, "/")+1:]
 		out = append(out, iamtypes.ContextEntry{ContextKeyName: awssdk.String("aws:username"), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: []string{name}})

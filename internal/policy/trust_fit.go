@@ -112,6 +112,36 @@ func FitTrust(d *Document, partition string, quota int) (*Document, error) {
 	return out, nil
 }
 
+// TrustNamesUser reports whether a trust policy (as FitTrust writes it) lets the
+// IAM user userARN assume the role by name: an Allow statement naming the ARN as
+// an AWS principal, or the compact form naming the user's account with the
+// user-ARN pattern of that account and the user's name in aws:username. It reads
+// what the operator writes; it is not an evaluator (internal/policy/eval is).
+func TrustNamesUser(d *Document, userARN string) bool {
+	acct, name, ok := userOf(userARN)
+	if d == nil || !ok {
+		return false
+	}
+	for _, st := range d.Statement {
+		if st.Effect != Allow || st.Principal == nil || !slices.Contains(st.Action, "sts:AssumeRole") {
+			continue
+		}
+		principals := st.Principal.Values[PrincipalAWS]
+		if slices.Contains(principals, userARN) {
+			return true
+		}
+		partition := strings.SplitN(userARN, ":", 3)[1]
+		if !slices.Contains(principals, AccountRootARN(partition, acct)) {
+			continue
+		}
+		if slices.Equal(st.Condition["ArnLike"]["aws:PrincipalArn"], StringList{"arn:" + partition + ":iam::" + acct + ":user/*"}) &&
+			slices.Contains(st.Condition["StringEquals"]["aws:username"], name) {
+			return true
+		}
+	}
+	return false
+}
+
 // userOf splits an IAM user ARN into its account and user name (the last path
 // segment); ok is false for anything else (account roots, roles).
 func userOf(arn string) (account, name string, ok bool) {

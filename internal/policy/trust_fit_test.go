@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -89,4 +90,40 @@ func TestFitTrustReportsWhatCannotFit(t *testing.T) {
 		t.Fatalf("got %v, want the quota, the size and the fix", err)
 	}
 	_ = tl
+}
+
+// TrustNamesUser reads both forms back, as IAM returns them: every listed person,
+// by ARN or compacted, and nobody else (another name, another account, a role, an
+// account trusted for its own reasons).
+func TestTrustNamesUserReadsBothForms(t *testing.T) {
+	for _, n := range []int{5, 100} {
+		d, err := Trust(TrustInput{People: members(n), Accounts: []string{"210987654321"}, RequireMFA: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fitted, err := FitTrust(d, "aws", TrustPolicyQuota)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := Marshal(fitted)
+		back, err := Parse(url.PathEscape(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, arn := range members(n) {
+			if !TrustNamesUser(back, arn) {
+				t.Fatalf("n=%d: %s not read back from %s", n, arn, s)
+			}
+		}
+		for _, other := range []string{
+			"arn:aws:iam::123456789012:user/team/member-999",
+			"arn:aws:iam::999999999999:user/team/member-000",
+			"arn:aws:iam::123456789012:role/member-000",
+			"arn:aws:iam::210987654321:user/anyone",
+		} {
+			if TrustNamesUser(back, other) {
+				t.Fatalf("n=%d: %s read as trusted by name", n, other)
+			}
+		}
+	}
 }
