@@ -49,6 +49,27 @@ func TestInlinePolicyAggregateQuotas(t *testing.T) {
 	must(t, err)
 }
 
+// A customer-managed policy's document is limited to 6,144 non-space characters,
+// on its first version and on every later one; white space is not counted.
+func TestManagedPolicySizeQuota(t *testing.T) {
+	e := startServer(t, Options{})
+	create := func(name, doc string) error {
+		_, err := e.iam.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(doc)})
+		return err
+	}
+	wantError(t, create("too-big", policyOfSize(t, 6145)), "LimitExceeded", 409)
+	spaced := strings.Replace(policyOfSize(t, 6144), ",", ",    \n", -1) // white space is free
+	must(t, create("exact", spaced))
+	arn := aws.String("arn:aws:iam::123456789012:policy/exact")
+	_, err := e.iam.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: aws.String(policyOfSize(t, 6145))})
+	wantError(t, err, "LimitExceeded", 409)
+	_, err = e.iam.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: aws.String(policyOfSize(t, 6144)), SetAsDefault: true})
+	must(t, err)
+	if _, err := e.iam.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::123456789012:policy/too-big")}); err == nil {
+		t.Fatal("a refused CreatePolicy left a policy behind")
+	}
+}
+
 // Role descriptions and policy documents take only IAM's character set.
 func TestDescriptionAndDocumentCharacters(t *testing.T) {
 	e := startServer(t, Options{})
