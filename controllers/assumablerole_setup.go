@@ -60,7 +60,7 @@ func (r *AssumableRoleReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurre
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&iamv1.AssumableRole{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletingPredicate()))).
 		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.rolesOfAccount), builder.WithPredicates(baselineChanged())).
-		Watches(&iamv1.TeamMember{}, handler.EnqueueRequestsFromMapFunc(r.rolesTrusting), builder.WithPredicates(memberTrustChanged())).
+		Watches(&iamv1.TeamMember{}, enqueueCoalesced(memberCoalesce, r.rolesTrusting), builder.WithPredicates(memberTrustChanged())).
 		WithOptions(controllerOptions(maxConcurrent)).
 		Named("assumablerole").
 		Complete(r)

@@ -8,6 +8,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -206,7 +207,7 @@ func (r *TeamMemberReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent 
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&iamv1.TeamMember{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletingPredicate()))).
 		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.membersOfAccount), builder.WithPredicates(baselineChanged())).
-		Watches(&iamv1.AssumableRole{}, handler.EnqueueRequestsFromMapFunc(trustedMembersOf)).
+		Watches(&iamv1.AssumableRole{}, handler.EnqueueRequestsFromMapFunc(trustedMembersOf), builder.WithPredicates(roleLinkChanged())).
 		WithOptions(controllerOptions(maxConcurrent)).
 		Named("teammember").
 		Complete(r)
@@ -222,6 +223,24 @@ func (r *TeamMemberReconciler) membersOfAccount(ctx context.Context, o client.Ob
 		out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&tm)})
 	}
 	return out
+}
+
+// roleLinkChanged passes the role updates a member's permission and status read
+// (see assumableRoles): its ARN, sign-in link and session length, who it trusts,
+// and its deletion. A role's waiting messages and proofs wake none of its
+// members: at a thousand members they were most of the members' reconciles.
+func roleLinkChanged() predicate.Funcs {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		o, okO := e.ObjectOld.(*iamv1.AssumableRole)
+		n, okN := e.ObjectNew.(*iamv1.AssumableRole)
+		if !okO || !okN {
+			return true
+		}
+		return o.Status.ARN != n.Status.ARN || o.Status.SwitchRoleURL != n.Status.SwitchRoleURL ||
+			o.Spec.MaxSessionDuration != n.Spec.MaxSessionDuration ||
+			!slices.Equal(o.Status.TrustedMembers, n.Status.TrustedMembers) ||
+			o.DeletionTimestamp.IsZero() != n.DeletionTimestamp.IsZero()
+	}}
 }
 
 // trustedMembersOf maps a role to the members in its trust. The handler calls it for

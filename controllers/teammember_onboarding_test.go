@@ -121,11 +121,12 @@ func TestTeamMemberOnboardingConfigMap(t *testing.T) {
 		}
 	}
 
-	// Steady state: two resyncs of the member, no ConfigMap write.
+	// Steady state: two resyncs of the member (each reads its login profile; MFA
+	// now comes from the account snapshot), no ConfigMap write.
 	rv := cm.ResourceVersion
 	before := awsSrv.Calls()
 	eventually(t, 30*time.Second, func() error {
-		if awsSrv.Calls().Since(before).Count("iam", "ListMFADevices") < 2 {
+		if awsSrv.Calls().Since(before).Count("iam", "GetLoginProfile") < 2 {
 			return errNotYet
 		}
 		return nil
