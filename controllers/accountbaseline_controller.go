@@ -169,7 +169,7 @@ func (r *AccountBaselineReconciler) checkClaim(ctx context.Context, ab *iamv1.Ac
 // claimant is the name of an older baseline of the same account, or "".
 func (r *AccountBaselineReconciler) claimant(ctx context.Context, ab *iamv1.AccountBaseline) (string, error) {
 	list := &iamv1.AccountBaselineList{}
-	if err := r.Client.List(ctx, list); err != nil {
+	if err := r.Client.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 		return "", err
 	}
 	for _, o := range list.Items {

@@ -132,7 +132,7 @@ func reportProof(rec recorder.EventRecorder, kind string, obj client.Object, con
 // user ARN of the first member (by ARN) with that set.
 func (r *AccountBaselineReconciler) groupSetRepresentatives(ctx context.Context, account string) (map[string]string, error) {
 	list := &iamv1.TeamMemberList{}
-	if err := r.Client.List(ctx, list); err != nil {
+	if err := r.Client.List(ctx, list, client.MatchingFields{indexAccountRef: account}, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	first := map[string]string{}

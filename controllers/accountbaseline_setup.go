@@ -79,7 +79,7 @@ func memberPermissionsChanged() predicate.Funcs {
 func (r *AccountBaselineReconciler) sameAccount(ctx context.Context, o client.Object) []reconcile.Request {
 	ab := o.(*iamv1.AccountBaseline)
 	list := &iamv1.AccountBaselineList{}
-	if err := r.Client.List(ctx, list); err != nil {
+	if err := r.Client.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 		return nil
 	}
 	var out []reconcile.Request

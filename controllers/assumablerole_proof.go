@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	awsx "github.com/iam-baseline/operator/internal/aws"
@@ -63,7 +64,7 @@ func (r *AssumableRoleReconciler) proveTrust(ctx context.Context, ar *iamv1.Assu
 // list (the first by ARN), or "" when there is none.
 func (r *AssumableRoleReconciler) unlistedMember(ctx context.Context, account string, listed []string) (string, error) {
 	list := &iamv1.TeamMemberList{}
-	if err := r.Client.List(ctx, list); err != nil {
+	if err := r.Client.List(ctx, list, client.MatchingFields{indexAccountRef: account}, client.UnsafeDisableDeepCopy); err != nil {
 		return "", err
 	}
 	best := ""

@@ -68,7 +68,7 @@ func (r *AssumableRoleReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurre
 
 func (r *AssumableRoleReconciler) rolesOfAccount(ctx context.Context, o client.Object) []reconcile.Request {
 	list := &iamv1.AssumableRoleList{}
-	if err := r.Client.List(ctx, list, client.MatchingFields{indexAccountRef: o.GetName()}); err != nil {
+	if err := r.Client.List(ctx, list, client.MatchingFields{indexAccountRef: o.GetName()}, client.UnsafeDisableDeepCopy); err != nil {
 		return nil
 	}
 	out := make([]reconcile.Request, 0, len(list.Items))
@@ -96,14 +96,14 @@ func (r *AssumableRoleReconciler) rolesTrusting(ctx context.Context, o client.Ob
 	}
 	for _, field := range []string{indexReferencedMembers, indexTrustedUsers} {
 		list := &iamv1.AssumableRoleList{}
-		if err := r.Client.List(ctx, list, client.MatchingFields{field: key}); err == nil {
+		if err := r.Client.List(ctx, list, client.MatchingFields{field: key}, client.UnsafeDisableDeepCopy); err == nil {
 			for i := range list.Items {
 				add(&list.Items[i])
 			}
 		}
 	}
 	list := &iamv1.AssumableRoleList{}
-	if err := r.Client.List(ctx, list, client.InNamespace(tm.Namespace)); err == nil {
+	if err := r.Client.List(ctx, list, client.InNamespace(tm.Namespace), client.UnsafeDisableDeepCopy); err == nil {
 		set := labels.Set(tm.Labels)
 		for i := range list.Items {
 			ar := &list.Items[i]

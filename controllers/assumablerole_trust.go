@@ -59,7 +59,7 @@ func (r *AssumableRoleReconciler) resolveTrust(ctx context.Context, ar *iamv1.As
 			return desired.Trust{}, progress, stalled(iamv1.ReasonInvalidSpec, "spec.trust.teamMemberSelector is not a valid label selector: %v", err)
 		}
 		list := &iamv1.TeamMemberList{}
-		if err := r.Client.List(ctx, list, client.InNamespace(ar.Namespace), client.MatchingLabelsSelector{Selector: selector}); err != nil {
+		if err := r.Client.List(ctx, list, client.InNamespace(ar.Namespace), client.MatchingLabelsSelector{Selector: selector}, client.UnsafeDisableDeepCopy); err != nil {
 			return desired.Trust{}, progress, err
 		}
 		for i := range list.Items {

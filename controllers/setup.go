@@ -68,6 +68,10 @@ const (
 )
 
 // controllerOptions are the workers per kind and how failed work is retried.
+// Lists made only to read (map functions, proofs, trust resolution) pass
+// client.UnsafeDisableDeepCopy: the cache's own objects are read in place, never
+// modified. A proof listing an account's members per role copied every member for
+// every role (at 5,000 members, half of the manager's live heap).
 func controllerOptions(maxConcurrent int) controller.Options {
 	return controller.Options{
 		MaxConcurrentReconciles: maxConcurrent,

@@ -159,7 +159,7 @@ func (r *TeamMemberReconciler) observeMFA(ctx context.Context, tm *iamv1.TeamMem
 // AssumableRoles' status, so the member's inline policy and status follow them.
 func (r *TeamMemberReconciler) assumableRoles(ctx context.Context, tm *iamv1.TeamMember) ([]iamv1.AssumableRoleLink, error) {
 	list := &iamv1.AssumableRoleList{}
-	if err := r.Client.List(ctx, list, client.MatchingFields{indexTrustedUsers: tm.Namespace + "/" + tm.Name}); err != nil {
+	if err := r.Client.List(ctx, list, client.MatchingFields{indexTrustedUsers: tm.Namespace + "/" + tm.Name}, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	var out []iamv1.AssumableRoleLink
@@ -215,7 +215,7 @@ func (r *TeamMemberReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent 
 
 func (r *TeamMemberReconciler) membersOfAccount(ctx context.Context, o client.Object) []reconcile.Request {
 	list := &iamv1.TeamMemberList{}
-	if err := r.Client.List(ctx, list, client.MatchingFields{indexAccountRef: o.GetName()}); err != nil {
+	if err := r.Client.List(ctx, list, client.MatchingFields{indexAccountRef: o.GetName()}, client.UnsafeDisableDeepCopy); err != nil {
 		return nil
 	}
 	out := make([]reconcile.Request, 0, len(list.Items))
