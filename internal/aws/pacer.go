@@ -25,11 +25,13 @@ import (
 //   - per window (1 s, at least 10 calls), when more than 5% of the calls were
 //     throttled, the limit drops to the rate AWS actually accepted in that window
 //     (slightly under it). Against a token bucket that is the bucket's rate;
-//   - when two drops in a row did not lower the share throttled, the throttling does
-//     not depend on our rate (AWS shedding load at random, an incident): the limit
-//     from before the drops (the first drop's, if that was unlimited) is restored
-//     and drops are held off for a while, so the operator does not crawl. (Two, because the first drop can still be above the
-//     rate when the window before it spent the bucket's burst.);
+//   - when three drops in a row did not lower the share throttled, the throttling
+//     does not depend on our rate (AWS shedding load at random, an incident): the
+//     limit from before the drops is restored (unlimited, if it was) and drops are
+//     held off for a while, so the operator does not crawl at the rate some quiet
+//     window happened to get through. (Three, because after a burst the first two
+//     drops can still be above a token bucket's rate: the window before the first
+//     spent the bucket's burst, the second can be its tail.);
 //   - while under 5% throttled, the limit grows by 5% per window, probing for more.
 const (
 	pacerWindow        = time.Second
@@ -40,6 +42,7 @@ const (
 	pacerHoldOff       = 15 * time.Second
 	pacerMinRate       = 1.0
 	pacerNoEffectRatio = 0.7
+	pacerNoEffectDrops = 3
 )
 
 // accountPacer holds the adaptive limits of one account.
@@ -110,11 +113,10 @@ type adaptiveLimit struct {
 	// the window under measurement
 	windowStart     time.Time
 	sent, throttled int
-	// drops in a row (throttled windows), the limit before them and the share
-	// throttled that started them
+	// drops in a row (throttled windows), the limit before the episode (0 until
+	// the first) and the share throttled that started them
 	drops      int
 	prevLimit  rate.Limit
-	firstDrop  rate.Limit
 	firstShare float64
 	holdUntil  time.Time
 }
@@ -153,23 +155,26 @@ func (l *adaptiveLimit) observe(throttled bool) {
 		if cur != rate.Inf {
 			l.setLimit(cur * pacerGrowth)
 		}
-	case l.drops >= 2 && share >= pacerNoEffectRatio*l.firstShare:
-		// Slowing down twice did not help: this throttling is not about our rate.
-		// Never back to unlimited, though: the first drop's limit is what AWS
-		// accepted once, so a token bucket that only looked random (the windows
-		// after a burst) is not hit at full speed for the hold-off.
-		restore := l.prevLimit
-		if restore == rate.Inf {
-			restore = l.firstDrop
-		}
-		l.setLimit(restore)
+	case l.drops >= pacerNoEffectDrops && share >= pacerNoEffectRatio*l.firstShare:
+		// Slowing down three times did not help: this throttling is not about our
+		// rate. Keeping a lowered limit would only cap the operator at what some
+		// window happened to get through (its demand, not AWS's rate), and random
+		// faults are retried per call anyway.
+		l.setLimit(l.prevLimit)
 		l.drops = 0
 		l.holdUntil = now.Add(pacerHoldOff)
 	case now.Before(l.holdUntil):
 	default:
 		next := rate.Limit(math.Max(pacerMinRate, accepted*pacerHeadroom))
 		if l.drops == 0 {
-			l.prevLimit, l.firstShare, l.firstDrop = cur, share, min(next, cur)
+			l.firstShare = share
+			// The limit to go back to is the one from before the whole episode: a
+			// lucky clean window in random throttling (10 calls all through) resets
+			// the count of drops but must not make the lowered limit the new
+			// ceiling, or the limit ratchets down to the minimum.
+			if l.prevLimit == 0 || cur >= l.prevLimit {
+				l.prevLimit = cur
+			}
 		}
 		l.drops++
 		if next < cur {

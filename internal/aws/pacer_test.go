@@ -64,9 +64,9 @@ func TestAdaptiveLimitAfterABurst(t *testing.T) {
 }
 
 // Random throttling (an AWS incident, or the benchmark's 20%) does not depend on the
-// rate: slowing down does not lower it, so the pacer goes back to the first limit it
-// dropped to (what AWS accepted then; never unlimited, in case the "random" windows
-// were a token bucket's burst tail) and does not slow down again for a while.
+// rate: slowing down does not lower it, so after three drops that did not help (the
+// first two may be a token bucket's burst tail) the pacer goes back to full speed and
+// does not slow down again for a while.
 func TestAdaptiveLimitIgnoresThrottlingThatSlowingDoesNotFix(t *testing.T) {
 	clock := time.Unix(0, 0)
 	l := newAdaptiveLimit("123456789012", "IAM/read", func() time.Time { return clock })
@@ -76,18 +76,44 @@ func TestAdaptiveLimitIgnoresThrottlingThatSlowingDoesNotFix(t *testing.T) {
 		t.Fatal("20% throttled: the first reaction is to slow down")
 	}
 	window(l, &clock, 76, 15)
-	if l.limiter.Limit() >= first {
+	second := l.limiter.Limit()
+	if second >= first {
 		t.Fatal("one drop that did not help may still be the tail of a burst: drop once more")
 	}
 	window(l, &clock, 60, 12)
-	if got := l.limiter.Limit(); got != first {
-		t.Fatalf("slowing down did not help, yet the limit stays at %.1f (want the first drop's %.1f)", float64(got), float64(first))
+	if l.limiter.Limit() >= second {
+		t.Fatal("two drops that did not help may still be the tail of a burst: drop once more")
+	}
+	window(l, &clock, 50, 10)
+	if got := l.limiter.Limit(); got != rate.Inf {
+		t.Fatalf("slowing down three times did not help, yet the limit stays at %.1f", float64(got))
 	}
 	for i := 0; i < 5; i++ {
 		window(l, &clock, 100, 20)
-		if got := l.limiter.Limit(); got != first {
+		if got := l.limiter.Limit(); got != rate.Inf {
 			t.Fatalf("window %d within the hold-off moved the limit to %.1f", i, float64(got))
 		}
+	}
+}
+
+// Random throttling with a lucky clean window now and then (10 calls that all went
+// through) must not ratchet the limit down to the minimum: the limit to go back to
+// is the one from before the episode, unlimited here.
+func TestAdaptiveLimitDoesNotRatchetDownOnRandomThrottling(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := newAdaptiveLimit("123456789012", "IAM/mutating", func() time.Time { return clock })
+	for round := 0; round < 6; round++ {
+		window(l, &clock, 40, 10) // 25% throttled at any rate
+		window(l, &clock, 30, 8)
+		window(l, &clock, 10, 0) // lucky
+		window(l, &clock, 20, 5)
+		window(l, &clock, 15, 4)
+		window(l, &clock, 12, 3)
+		window(l, &clock, 11, 3)
+		clock = clock.Add(pacerHoldOff)
+	}
+	if got := l.limiter.Limit(); got != rate.Inf && got < 20 {
+		t.Fatalf("random throttling ratcheted the limit down to %.1f", float64(got))
 	}
 }
 
