@@ -62,9 +62,14 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 // come back per object with exponential backoff. client-go's default also caps all
 // retries of a controller at 10/s overall: under AWS throttling that queue would hold
 // every object back, while pacing AWS is the account pacer's job (internal/aws).
+//
+// The cap is 30 s, not minutes: under random throttling and 5xx a reconcile of many
+// calls fails now and then, and a cap of 2 minutes left a handful of objects waiting
+// long after the rest had converged (the faults scenario's tail). The load of a real
+// outage is bounded by the account pacer, not by this cap.
 const (
 	retryBaseDelay = 100 * time.Millisecond
-	retryMaxDelay  = 2 * time.Minute
+	retryMaxDelay  = 30 * time.Second
 )
 
 // controllerOptions are the workers per kind and how failed work is retried.
