@@ -37,7 +37,8 @@ const DefaultFindingsInterval = 15 * time.Minute
 // caught by the jittered resync). When a baseline is deleted, the other baselines
 // naming the same account are woken: the next oldest takes over the account. A
 // TeamMember whose user or groups change wakes its baseline, which proves
-// MFAEnforced for the new set of groups.
+// MFAEnforced for the new set of groups; coalesced, so a team created together
+// is one look at the account's members, not one per member.
 func (r *AccountBaselineReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent int) error {
 	onDelete := predicate.Funcs{
 		CreateFunc:  func(event.CreateEvent) bool { return false },
@@ -48,7 +49,7 @@ func (r *AccountBaselineReconciler) SetupWithManager(mgr ctrl.Manager, maxConcur
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&iamv1.AccountBaseline{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, deletingPredicate()))).
 		Watches(&iamv1.AccountBaseline{}, handler.EnqueueRequestsFromMapFunc(r.sameAccount), builder.WithPredicates(onDelete)).
-		Watches(&iamv1.TeamMember{}, handler.EnqueueRequestsFromMapFunc(memberBaseline), builder.WithPredicates(memberPermissionsChanged())).
+		Watches(&iamv1.TeamMember{}, enqueueCoalesced(memberCoalesce, memberBaseline), builder.WithPredicates(memberPermissionsChanged())).
 		WithOptions(controllerOptions(maxConcurrent)).
 		Named("accountbaseline").
 		Complete(r)

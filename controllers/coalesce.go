@@ -11,10 +11,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 )
 
-// memberCoalesce is how long a role waits after a change of one of its members
-// before it looks: the changes of its other members in that time are seen in the
-// same reconcile. A team created together changes a role's status (and, under
-// Observe, its reading of AWS) once instead of once per member and per step.
+// memberCoalesce is how long a role (or a baseline) waits after a change of one of
+// its members before it looks: the changes of its other members in that time are
+// seen in the same reconcile. A team created together changes a role's status once
+// instead of once per member and per step, and the baseline lists the account's
+// members once instead of once per member.
 const memberCoalesce = 2 * time.Second
 
 // enqueueCoalesced is handler.EnqueueRequestsFromMapFunc with the requests added

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	"github.com/iam-baseline/operator/internal/testenv"
 )
 
@@ -87,3 +90,22 @@ func startControlPlane(dir string) (*controlPlane, error) {
 }
 
 func (cp *controlPlane) stop() { _ = cp.env.Stop() }
+
+// startWatchCache starts an informer cache of the benchmark's kinds, synced, that
+// lives as long as ctx.
+func startWatchCache(ctx context.Context, cp *controlPlane) (client.Reader, error) {
+	c, err := cache.New(cp.cfg, cache.Options{Scheme: scheme, DefaultTransform: cache.TransformStripManagedFields()})
+	if err != nil {
+		return nil, err
+	}
+	for _, obj := range []client.Object{&iamv1.AccountBaseline{}, &iamv1.TeamMember{}, &iamv1.AssumableRole{}} {
+		if _, err := c.GetInformer(ctx, obj); err != nil {
+			return nil, err
+		}
+	}
+	go func() { _ = c.Start(ctx) }()
+	if !c.WaitForCacheSync(ctx) {
+		return nil, fmt.Errorf("the benchmark's watch cache did not sync")
+	}
+	return c, nil
+}

@@ -156,7 +156,7 @@ func (p progress) String() string {
 	return s
 }
 
-func (w workload) check(ctx context.Context, c client.Client) (progress, error) {
+func (w workload) check(ctx context.Context, c client.Reader) (progress, error) {
 	p := progress{objects: w.objects()}
 	ab := &iamv1.AccountBaseline{}
 	if err := c.Get(ctx, client.ObjectKey{Name: baselineName}, ab); err != nil {
