@@ -83,7 +83,8 @@ type memberProgress struct {
 	// (not Stalled): worth waiting for, so the trust is written once, not once each.
 	arriving []string
 	// roleARNs are, for each member the operator manages (Enforce), the role ARNs
-	// its inline policy lets it assume (its status.assumableRoles).
+	// its assume-role grant lets it assume (its status.assumableRoles, written once
+	// the grant is in place, whether inline or in the member's managed policy).
 	roleARNs map[string][]string
 }
 
@@ -113,7 +114,7 @@ func (p *memberProgress) maybeArriving(key string, tm *iamv1.TeamMember) {
 	}
 }
 
-// cannotAssumeYet lists the trusted members whose inline permission does not name
+// cannotAssumeYet lists the trusted members whose assume-role grant does not name
 // roleARN yet: IAM trusts them, but they cannot switch into the role.
 func (p memberProgress) cannotAssumeYet(trusted []string, roleARN string) []string {
 	var out []string

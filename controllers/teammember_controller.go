@@ -71,7 +71,7 @@ func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.Te
 	if err != nil {
 		return err
 	}
-	desired, err := desired.User(ab, tm, roles)
+	desired, err := desired.User(ab, tm, roles, clients.Partition)
 	if err != nil {
 		return err
 	}
@@ -86,6 +86,9 @@ func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.Te
 			return err
 		}
 	}
+	if err := awsx.ObserveAssumePolicy(ctx, clients, desired, &observed, owner, tm.Spec.Adopt); err != nil {
+		return err
+	}
 	changes, err := plan.User(desired, observed)
 	if err != nil {
 		return err
@@ -99,8 +102,20 @@ func (r *TeamMemberReconciler) reconcileMember(ctx context.Context, tm *iamv1.Te
 		}
 		return r.observeMFA(ctx, tm, users, desired.Name)
 	}
+	policies := awsx.NewManagedPolicies(clients)
 	for _, ch := range changes {
-		info, err := users.Apply(ctx, desired.Name, ch)
+		var info *awsx.UserInfo
+		if plan.IsPolicyChange(ch.Action) {
+			_, err = policies.Apply(ctx, desired.AssumePolicyARN, ch)
+		} else {
+			info, err = users.Apply(ctx, desired.Name, ch)
+		}
+		if ch.Action == "CreatePolicy" && awsx.IsAlreadyExists(err) {
+			// Policy names are unique in an account whatever their path: one of this
+			// name exists elsewhere (GetPolicy at our path found none).
+			return stalled(iamv1.ReasonNotManaged, "an IAM policy named %s already exists in account %s outside the path %s and is not this member's: delete or rename it, or trust this member in fewer AssumableRoles so the grant fits inline",
+				ch.Target, ab.Spec.AccountID, desired.AssumePolicy.Path)
+		}
 		if ch.Action == "AddUserToGroup" && awsx.IsNotFound(err) {
 			// The baseline declares the group (checked above) but has not made it yet,
 			// or IAM has not propagated a user created a moment ago: both resolve by

@@ -35,6 +35,18 @@ func (m *ManagedPolicies) Observe(ctx context.Context, arn string) (plan.Managed
 	return o, nil
 }
 
+// Tags reads a policy's tags (GetPolicy); a missing policy is (nil, false, nil).
+func (m *ManagedPolicies) Tags(ctx context.Context, arn string) (map[string]string, bool, error) {
+	out, err := m.iam.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: &arn})
+	if IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return tagMap(out.Policy.Tags), true, nil
+}
+
 // Versions lists the policy's versions and reads the document of each non-default
 // one (ListPolicyVersions does not return documents): a repair keeps a version only
 // if it holds the desired document. Called only when the default has drifted.
@@ -82,8 +94,14 @@ func (m *ManagedPolicies) Apply(ctx context.Context, arn string, ch plan.Change)
 	switch ch.Action {
 	case "CreatePolicy":
 		var out *iam.CreatePolicyOutput
-		out, err = m.iam.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: &ch.Target, PolicyDocument: &ch.Document, Tags: iamTags(ch.Tags),
-			Description: awssdk.String("Managed by iam-baseline-operator: denies everything but managing one's own password and MFA device until signed in with MFA")})
+		in := &iam.CreatePolicyInput{PolicyName: &ch.Target, PolicyDocument: &ch.Document, Tags: iamTags(ch.Tags)}
+		if ch.Value != "" {
+			in.Path = &ch.Value
+		}
+		if ch.Description != "" {
+			in.Description = &ch.Description
+		}
+		out, err = m.iam.CreatePolicy(ctx, in)
 		if err == nil {
 			arn = awssdk.ToString(out.Policy.Arn)
 		}
@@ -100,6 +118,10 @@ func (m *ManagedPolicies) Apply(ctx context.Context, arn string, ch plan.Change)
 		_, err = m.iam.TagPolicy(ctx, &iam.TagPolicyInput{PolicyArn: &arn, Tags: iamTags(ch.Tags)})
 	case "UntagPolicy":
 		_, err = m.iam.UntagPolicy(ctx, &iam.UntagPolicyInput{PolicyArn: &arn, TagKeys: ch.Keys})
+	case "DeletePolicy":
+		// Delete detaches what is still attached and removes the non-default versions
+		// first, as IAM requires.
+		_, err = m.Delete(ctx, arn)
 	default:
 		return arn, fmt.Errorf("unknown policy change %q", ch.Action)
 	}

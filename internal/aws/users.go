@@ -38,7 +38,7 @@ func (u *Users) Observe(ctx context.Context, name string, inlineNames []string) 
 	}
 	if ok {
 		o := plan.UserObserved{Exists: true, Path: su.Path, Tags: maps.Clone(su.Tags), Groups: slices.Clone(su.Groups),
-			InlinePolicies: map[string]string{}}
+			InlinePolicies: map[string]string{}, Attached: slices.Clone(su.Attached)}
 		for _, p := range inlineNames {
 			if doc, ok := su.Inline[p]; ok {
 				o.InlinePolicies[p] = doc
@@ -66,6 +66,9 @@ func (u *Users) Observe(ctx context.Context, name string, inlineNames []string) 
 		return o, info, err
 	}
 	if o.LoginProfile, err = u.hasLoginProfile(ctx, name); err != nil {
+		return o, info, err
+	}
+	if o.Attached, err = u.attachedPolicies(ctx, name); err != nil {
 		return o, info, err
 	}
 	present, err := u.inlinePolicyNames(ctx, name)
@@ -103,6 +106,15 @@ func (u *Users) groups(ctx context.Context, name string) ([]string, error) {
 func (u *Users) inlinePolicyNames(ctx context.Context, name string) ([]string, error) {
 	return allPages(ctx, iam.NewListUserPoliciesPaginator(u.iam, &iam.ListUserPoliciesInput{UserName: &name}),
 		func(o *iam.ListUserPoliciesOutput) []string { return o.PolicyNames })
+}
+
+// attachedPolicies lists the ARNs of the managed policies attached to the user: the
+// member's own assume-role policy may be one of them.
+func (u *Users) attachedPolicies(ctx context.Context, name string) ([]string, error) {
+	out, err := allPages(ctx, iam.NewListAttachedUserPoliciesPaginator(u.iam, &iam.ListAttachedUserPoliciesInput{UserName: &name}),
+		func(o *iam.ListAttachedUserPoliciesOutput) []string { return policyARNs(o.AttachedPolicies) })
+	slices.Sort(out)
+	return out, err
 }
 
 func (u *Users) hasLoginProfile(ctx context.Context, name string) (bool, error) {
@@ -144,6 +156,13 @@ func (u *Users) Apply(ctx context.Context, name string, ch plan.Change) (*UserIn
 		}
 	case "PutUserPolicy":
 		_, err = u.iam.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: &name, PolicyName: &ch.Target, PolicyDocument: &ch.Document})
+	case "AttachUserPolicy":
+		_, err = u.iam.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: &name, PolicyArn: &ch.Target})
+	case "DetachUserPolicy":
+		_, err = u.iam.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: &name, PolicyArn: &ch.Target})
+		if IsNotFound(err) {
+			err = nil
+		}
 	case "DeleteUserPolicy":
 		_, err = u.iam.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: &name, PolicyName: &ch.Target})
 		if IsNotFound(err) {

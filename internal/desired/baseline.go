@@ -48,7 +48,8 @@ func MFAPolicy(ab *iamv1.AccountBaseline, partition string, tags map[string]stri
 	if err != nil {
 		return plan.ManagedPolicyDesired{}, err
 	}
-	return plan.ManagedPolicyDesired{Name: MFAPolicyName(ab), Document: doc, Tags: tags}, nil
+	return plan.ManagedPolicyDesired{Name: MFAPolicyName(ab), Document: doc, Tags: tags,
+		Description: "Managed by iam-baseline-operator: denies everything but managing one's own password and MFA device until signed in with MFA"}, nil
 }
 
 // Groups are the MFA group (with the MFA policy attached) and the permission groups

@@ -2,6 +2,7 @@ package desired
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func TestUserJoinsTheMFAGroupAndMayAssumeExactlyItsRoles(t *testing.T) {
 		Groups: []string{"developers"}, Tags: map[string]string{"team": "payments"},
 	}}
 	roles := []iamv1.AssumableRoleLink{{RoleARN: "arn:aws:iam::123456789012:role/deployer"}}
-	u, err := User(enforced(), tm, roles)
+	u, err := User(enforced(), tm, roles, "aws")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestUserJoinsTheMFAGroupAndMayAssumeExactlyItsRoles(t *testing.T) {
 		t.Errorf("assume-role policy = %s", doc)
 	}
 	// No roles: the policy must not exist ("" means delete it).
-	u, _ = User(enforced(), tm, nil)
+	u, _ = User(enforced(), tm, nil, "aws")
 	if d, ok := u.InlinePolicies[AssumeRolePolicyName]; !ok || d != "" {
 		t.Errorf("without roles the assume-role policy is %q (present %v), want \"\" (absent)", d, ok)
 	}
@@ -105,4 +106,97 @@ func TestBaselineDefaultsAndRefusals(t *testing.T) {
 	if err := ValidateBaseline(ab); !errors.As(err, &st) || !strings.Contains(st.Message, "MFA-enforcement group") {
 		t.Errorf("a permission group named like the MFA group: %v", err)
 	}
+}
+
+// The assume-role grant is inline up to IAM's 2,048-character quota on a user's
+// inline policies, the same document in the member's managed policy beyond it, and
+// refused (Stalled, before any AWS call: desired makes none) beyond the managed
+// policy's 6,144, with a message naming the count, the size, the quota and the fix.
+func TestUserAssumeGrantInlineManagedOrStalled(t *testing.T) {
+	tm := &iamv1.TeamMember{ObjectMeta: metav1.ObjectMeta{Name: "alice", Namespace: "team"}}
+	roles := func(n int) []iamv1.AssumableRoleLink {
+		var out []iamv1.AssumableRoleLink
+		for i := range n {
+			out = append(out, iamv1.AssumableRoleLink{RoleARN: fmt.Sprintf("arn:aws:iam::123456789012:role/team/role-%03d", i)})
+		}
+		return out
+	}
+	size := func(n int) int {
+		doc, err := policy.Marshal(policy.AssumeRolePermissions(linkARNs(roles(n))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return policy.Size(doc)
+	}
+	// The largest team that fits each quota, found by size, not assumed.
+	lastInline, lastManaged := 0, 0
+	for n := 1; size(n) <= policy.ManagedPolicyQuota; n++ {
+		if size(n) <= policy.UserInlineQuota {
+			lastInline = n
+		}
+		lastManaged = n
+	}
+	if lastInline < 30 || lastManaged < 100 {
+		t.Fatalf("only %d roles fit inline and %d managed", lastInline, lastManaged)
+	}
+	const wantARN = "arn:aws:iam::123456789012:policy/iam-baseline/iam-baseline-assume-roles-alice"
+
+	u, err := User(enforced(), tm, roles(lastInline), "aws")
+	if err != nil || u.InlinePolicies[AssumeRolePolicyName] == "" || u.AssumePolicy.Document != "" || u.AssumePolicyARN != wantARN {
+		t.Fatalf("%d roles (%d chars): inline %d chars, managed %q, arn %s, err %v", lastInline, size(lastInline),
+			len(u.InlinePolicies[AssumeRolePolicyName]), u.AssumePolicy.Document, u.AssumePolicyARN, err)
+	}
+	u, err = User(enforced(), tm, roles(lastInline+1), "aws")
+	if err != nil || u.InlinePolicies[AssumeRolePolicyName] != "" || u.AssumePolicy.Document == "" {
+		t.Fatalf("%d roles: inline %q, managed %q, err %v", lastInline+1, u.InlinePolicies[AssumeRolePolicyName], u.AssumePolicy.Document, err)
+	}
+	if got := linkARNs(roles(lastInline + 1)); !sameResources(t, u.AssumePolicy.Document, got) {
+		t.Fatalf("managed document does not list exactly the %d role ARNs: %s", len(got), u.AssumePolicy.Document)
+	}
+	if u.AssumePolicy.Name != "iam-baseline-assume-roles-alice" || u.AssumePolicy.Path != AssumeRolePolicyPath ||
+		u.AssumePolicy.Tags["iam.baseline.dev/owner"] != "TeamMember/team/alice" || u.AssumePolicy.Tags["iam.baseline.dev/managed-by"] == "" {
+		t.Fatalf("managed policy = %+v", u.AssumePolicy)
+	}
+	if _, err := User(enforced(), tm, roles(lastManaged), "aws"); err != nil {
+		t.Fatalf("%d roles (%d chars) must fit the managed quota: %v", lastManaged, size(lastManaged), err)
+	}
+	_, err = User(enforced(), tm, roles(lastManaged+1), "aws")
+	var st *outcome.StalledError
+	if !errors.As(err, &st) || st.Reason != iamv1.ReasonInvalidSpec {
+		t.Fatalf("%d roles: %v, want Stalled InvalidSpec", lastManaged+1, err)
+	}
+	for _, want := range []string{fmt.Sprint(lastManaged + 1), fmt.Sprint(size(lastManaged + 1)), "6144", "fewer AssumableRoles"} {
+		if !strings.Contains(st.Message, want) {
+			t.Errorf("message %q does not name %q", st.Message, want)
+		}
+	}
+
+	// The longest user name still makes a valid policy name.
+	long := strings.Repeat("u", 64)
+	if n := len(AssumeRolePolicyManagedName(long)); n > 128 {
+		t.Errorf("policy name of a 64-character user is %d characters, over IAM's 128", n)
+	}
+}
+
+func linkARNs(links []iamv1.AssumableRoleLink) []string {
+	out := make([]string, 0, len(links))
+	for _, l := range links {
+		out = append(out, l.RoleARN)
+	}
+	return out
+}
+
+// sameResources reports whether doc's only statement allows sts:AssumeRole on
+// exactly arns.
+func sameResources(t *testing.T, doc string, arns []string) bool {
+	t.Helper()
+	d := mustParse(t, doc)
+	if len(d.Statement) != 1 {
+		return false
+	}
+	got := slices.Clone([]string(d.Statement[0].Resource))
+	slices.Sort(got)
+	want := slices.Clone(arns)
+	slices.Sort(want)
+	return slices.Equal(got, want) && slices.Equal([]string(d.Statement[0].Action), []string{"sts:AssumeRole"})
 }

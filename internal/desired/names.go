@@ -17,6 +17,9 @@ const (
 	// AssumeRolePolicyName is the inline policy on each user that allows sts:AssumeRole
 	// on exactly the roles that trust the user.
 	AssumeRolePolicyName = "iam-baseline-assume-roles"
+	// AssumeRolePolicyPath is the path of a member's customer-managed assume-role
+	// policy, used when the grant outgrows the user's inline quota.
+	AssumeRolePolicyPath = "/iam-baseline/"
 	// DefaultMFAGroupName is the MFA-enforcement group's name when the spec leaves it out.
 	DefaultMFAGroupName = "iam-baseline-mfa-required"
 	// DefaultMFAPolicyName is the MFA-enforcement policy's name when the spec leaves
@@ -58,4 +61,12 @@ func MFAPolicyName(ab *iamv1.AccountBaseline) string {
 		return m.PolicyName
 	}
 	return DefaultMFAPolicyName
+}
+
+// AssumeRolePolicyManagedName names the customer-managed policy that carries a
+// member's assume-role grant when it does not fit inline: one per user. A user name
+// has at most 64 characters, so the name stays within IAM's 128 for policies; policy
+// and user names share one character set, so it is always a valid name.
+func AssumeRolePolicyManagedName(userName string) string {
+	return AssumeRolePolicyName + "-" + userName
 }

@@ -74,6 +74,9 @@ type ManagedPolicyObserved struct {
 type ManagedPolicyDesired struct {
 	Name     string
 	Document string
+	// Path and Description are given to CreatePolicy ("" for IAM's default path "/"
+	// and no description); IAM cannot change either afterwards.
+	Path, Description string
 	// Tags are the operator's ownership tags; other tags on the policy are left alone.
 	Tags map[string]string
 }
@@ -104,7 +107,7 @@ func ManagedPolicyNeedsVersions(d ManagedPolicyDesired, o ManagedPolicyObserved)
 //  3. the drifted former default, no longer the default, is deleted.
 func ManagedPolicy(d ManagedPolicyDesired, o ManagedPolicyObserved) []Change {
 	if !o.Exists {
-		return []Change{{Action: "CreatePolicy", Target: d.Name, Document: d.Document, Tags: d.Tags}}
+		return []Change{{Action: "CreatePolicy", Target: d.Name, Document: d.Document, Tags: d.Tags, Value: d.Path, Description: d.Description}}
 	}
 	var out []Change
 	ours := map[string]string{}

@@ -25,6 +25,8 @@ type Change struct {
 	Document string
 	// Value is a scalar to write: a path, description, duration, boundary ARN.
 	Value string
+	// Description is CreatePolicy's description (its Value is the policy's path).
+	Description string
 }
 
 // String is the human summary used in events and drift messages. It never contains

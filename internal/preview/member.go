@@ -45,25 +45,34 @@ func (p *planner) planMember(ctx context.Context, tm *iamv1.TeamMember, o *Objec
 		return false, err
 	}
 	key := tm.Namespace + "/" + tm.Name
-	want, err := desired.User(ab, tm, p.links[key])
+	want, err := desired.User(ab, tm, p.links[key], clients.Partition)
 	if err != nil {
 		return false, err
 	}
+	owner := awsx.Owner(desired.KindTeamMember, tm.Namespace, tm.Name)
 	users := awsx.NewUsers(clients)
 	observed, _, err := users.Observe(ctx, want.Name, []string{desired.AssumeRolePolicyName})
 	if err != nil {
 		return false, err
 	}
 	if observed.Exists {
-		if err := awsx.CheckOwnership("IAM user "+want.Name, observed.Tags, awsx.Owner(desired.KindTeamMember, tm.Namespace, tm.Name), tm.Spec.Adopt); err != nil {
+		if err := awsx.CheckOwnership("IAM user "+want.Name, observed.Tags, owner, tm.Spec.Adopt); err != nil {
 			return false, err
 		}
+	}
+	if err := awsx.ObserveAssumePolicy(ctx, clients, want, &observed, owner, tm.Spec.Adopt); err != nil {
+		return false, err
 	}
 	changes, err := plan.User(want, observed)
 	if err != nil {
 		return false, err
 	}
-	o.Changes = changesOf(changes, func(c plan.Change) string { return observed.InlinePolicies[c.Target] })
+	o.Changes = changesOf(changes, func(c plan.Change) string {
+		if c.Action == "CreatePolicyVersion" {
+			return observed.AssumePolicy.DefaultDocument // the member's managed policy, as live now
+		}
+		return observed.InlinePolicies[c.Target]
+	})
 	if tm.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
 		return !observed.Exists, nil // drift only: the operator changes nothing
 	}

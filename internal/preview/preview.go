@@ -375,7 +375,7 @@ func detail(c plan.Change) string {
 	if c.Value != "" && c.Value != c.Target {
 		label := "value"
 		switch c.Action {
-		case "CreateUser", "UpdateUser", "CreateGroup", "UpdateGroup", plan.ActionCreateRole:
+		case "CreateUser", "UpdateUser", "CreateGroup", "UpdateGroup", "CreatePolicy", plan.ActionCreateRole:
 			label = "path"
 		}
 		parts = append(parts, label+" "+c.Value)
