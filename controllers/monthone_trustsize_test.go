@@ -21,11 +21,17 @@ import (
 // mfaSwitcher is a user with an enabled virtual MFA device and an access key.
 type mfaSwitcher struct{ user, keyID, secretKey, seed, serial string }
 
-// enrolSwitcherMFA enables a virtual MFA device for user.
+// enrolSwitcherMFA enables a virtual MFA device for user of the main account.
 func enrolSwitcherMFA(t *testing.T, user, keyID, secretKey string) mfaSwitcher {
 	t.Helper()
+	return enrolSwitcherMFAIn(t, iamClient(t), user, keyID, secretKey)
+}
+
+// enrolSwitcherMFAIn enables a virtual MFA device for user, through c (an admin of
+// the user's account).
+func enrolSwitcherMFAIn(t *testing.T, c *iam.Client, user, keyID, secretKey string) mfaSwitcher {
+	t.Helper()
 	ctx := context.Background()
-	c := iamClient(t)
 	dev, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: awssdk.String(user)})
 	if err != nil {
 		t.Fatal(err)
