@@ -195,7 +195,7 @@ func TestMonthOneMemberTrustedBySixtyRoles(t *testing.T) {
 	// with the member, as does everything else.
 	if _, err := a.iam.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: awssdk.String(desired.AssumeRolePolicyManagedName(user)), Path: awssdk.String(desired.AssumeRolePolicyPath),
 		PolicyDocument: awssdk.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"` + roleARNs[0] + `"}]}`),
-		Tags: []iamtypes.Tag{{Key: awssdk.String(awsx.TagManagedBy), Value: awssdk.String(awsx.ManagedByValue)}, {Key: awssdk.String(awsx.TagOwner), Value: awssdk.String(awsx.Owner("TeamMember", ns, "sixty"))}}}); err != nil {
+		Tags:           []iamtypes.Tag{{Key: awssdk.String(awsx.TagManagedBy), Value: awssdk.String(awsx.ManagedByValue)}, {Key: awssdk.String(awsx.TagOwner), Value: awssdk.String(awsx.Owner("TeamMember", ns, "sixty"))}}}); err != nil {
 		t.Fatal(err)
 	}
 	deleteAndWaitGone(t, tm)
@@ -297,4 +297,3 @@ func memberUpdate(t *testing.T, tm *iamv1.TeamMember, mutate func(*iamv1.TeamMem
 		return k8s.Update(context.Background(), tm)
 	})
 }
-
