@@ -12,6 +12,7 @@ import (
 	awsx "github.com/iam-baseline/operator/internal/aws"
 	"github.com/iam-baseline/operator/internal/cis"
 	"github.com/iam-baseline/operator/internal/conditions"
+	"github.com/iam-baseline/operator/internal/desired"
 	"github.com/iam-baseline/operator/internal/metrics"
 	"github.com/iam-baseline/operator/internal/plan"
 )
@@ -80,8 +81,10 @@ func (s *baselineScope) refreshFindings(ctx context.Context, acct *awsx.Account)
 	// is an inline policy on each TeamMember's user by design: it names exactly the
 	// roles that trust the member, which a group policy shared by many users cannot.
 	// It grants only sts:AssumeRole, and the permissions themselves stay on the roles,
-	// so it is not the drift 1.15 looks for and is not counted.
-	users, err := acct.UsersWithDirectPolicies(ctx, []string{AssumeRolePolicyName})
+	// so it is not the drift 1.15 looks for and is not counted; nor is the same grant
+	// in the member's own managed policy, where it goes when it outgrows the inline
+	// quota.
+	users, err := acct.UsersWithDirectPolicies(ctx, []string{AssumeRolePolicyName}, desired.IsOwnAssumeRolePolicy)
 	if err != nil {
 		return err
 	}

@@ -174,7 +174,8 @@ type AssumableRoleStatus struct {
 	// +optional
 	Principals []string `json:"principals,omitempty"`
 	// TrustedMembers are the TeamMembers (namespace/name) in the trust policy; each of
-	// them gets sts:AssumeRole on this role in its inline policy.
+	// them gets sts:AssumeRole on this role in its assume-role grant (an inline policy, or
+	// the member's own managed policy when the grant outgrows the inline quota).
 	// +optional
 	TrustedMembers []string `json:"trustedMembers,omitempty"`
 	// PendingMembers are referenced TeamMembers left out until they are Ready.

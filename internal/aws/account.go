@@ -140,10 +140,14 @@ func (a *Account) CredentialReport(ctx context.Context) ([]byte, time.Time, erro
 }
 
 // UsersWithDirectPolicies lists the users with managed policies attached directly or
-// inline policies, ignoring inline policies named in ignoreInline. The account
-// snapshot answers it without a call of its own; without one, it is ListUsers and two
-// reads per user.
-func (a *Account) UsersWithDirectPolicies(ctx context.Context, ignoreInline []string) ([]string, error) {
+// inline policies, ignoring inline policies named in ignoreInline and attached
+// policies for which ignoreAttached(user, arn) is true (nil ignores none). The
+// account snapshot answers it without a call of its own; without one, it is
+// ListUsers and two reads per user.
+func (a *Account) UsersWithDirectPolicies(ctx context.Context, ignoreInline []string, ignoreAttached func(user, arn string) bool) ([]string, error) {
+	counted := func(user string, attached []string) bool {
+		return slices.ContainsFunc(attached, func(arn string) bool { return ignoreAttached == nil || !ignoreAttached(user, arn) })
+	}
 	var out []string
 	if a.snap != nil && a.snap.cache != nil {
 		s, err := a.snap.cache.current(ctx, a.iam)
@@ -151,7 +155,7 @@ func (a *Account) UsersWithDirectPolicies(ctx context.Context, ignoreInline []st
 			return nil, err
 		}
 		for _, u := range s.users {
-			direct := len(u.Attached) > 0
+			direct := counted(u.Name, u.Attached)
 			for name := range u.Inline {
 				direct = direct || !slices.Contains(ignoreInline, name)
 			}
@@ -170,7 +174,7 @@ func (a *Account) UsersWithDirectPolicies(ctx context.Context, ignoreInline []st
 		}
 		for _, u := range page.Users {
 			name := awssdk.ToString(u.UserName)
-			has, err := a.hasDirectPolicies(ctx, name, ignoreInline)
+			has, err := a.hasDirectPolicies(ctx, name, ignoreInline, counted)
 			if IsNotFound(err) {
 				continue // deleted while we looked
 			}
@@ -185,12 +189,13 @@ func (a *Account) UsersWithDirectPolicies(ctx context.Context, ignoreInline []st
 	return out, nil
 }
 
-func (a *Account) hasDirectPolicies(ctx context.Context, name string, ignoreInline []string) (bool, error) {
-	att, err := a.iam.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: &name, MaxItems: awssdk.Int32(1)})
+func (a *Account) hasDirectPolicies(ctx context.Context, name string, ignoreInline []string, counted func(string, []string) bool) (bool, error) {
+	// A user has at most ten attached policies: one page holds them all.
+	att, err := a.iam.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: &name, MaxItems: awssdk.Int32(10)})
 	if err != nil {
 		return false, err
 	}
-	if len(att.AttachedPolicies) > 0 {
+	if counted(name, policyARNs(att.AttachedPolicies)) {
 		return true, nil
 	}
 	p := iam.NewListUserPoliciesPaginator(a.iam, &iam.ListUserPoliciesInput{UserName: &name})

@@ -134,10 +134,10 @@ func TestSnapshotReadsAnAccountInAFewCalls(t *testing.T) {
 	}
 	// CIS 1.15 from the snapshot as well.
 	acct := NewAccount(c)
-	if direct, err := acct.UsersWithDirectPolicies(ctx, []string{"assume"}); err != nil || len(direct) != 0 {
+	if direct, err := acct.UsersWithDirectPolicies(ctx, []string{"assume"}, nil); err != nil || len(direct) != 0 {
 		t.Fatalf("users with direct policies besides assume: %v %v", direct, err)
 	}
-	if direct, err := acct.UsersWithDirectPolicies(ctx, nil); err != nil || len(direct) != 1100 || direct[0] != "user-0000" {
+	if direct, err := acct.UsersWithDirectPolicies(ctx, nil, nil); err != nil || len(direct) != 1100 || direct[0] != "user-0000" {
 		t.Fatalf("users with direct policies: %d %v", len(direct), err)
 	}
 	want = map[string]int{"iam:GetLoginProfile:NoSuchEntity": 1100, "iam:GetRole:ok": 150}

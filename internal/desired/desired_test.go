@@ -200,3 +200,20 @@ func sameResources(t *testing.T, doc string, arns []string) bool {
 	slices.Sort(want)
 	return slices.Equal(got, want) && slices.Equal([]string(d.Statement[0].Action), []string{"sts:AssumeRole"})
 }
+
+func TestIsOwnAssumeRolePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		user, arn string
+		want      bool
+	}{
+		{"ann", "arn:aws:iam::123456789012:policy/iam-baseline/iam-baseline-assume-roles-ann", true},
+		{"Ann", "arn:aws:iam::123456789012:policy/iam-baseline/iam-baseline-assume-roles-ann", true}, // IAM names ignore case
+		{"ann", "arn:aws:iam::123456789012:policy/iam-baseline/iam-baseline-assume-roles-bob", false},
+		{"ann", "arn:aws:iam::123456789012:policy/iam-baseline-assume-roles-ann", false}, // another path: not the operator's
+		{"ann", "arn:aws:iam::aws:policy/AdministratorAccess", false},
+	} {
+		if got := IsOwnAssumeRolePolicy(tc.user, tc.arn); got != tc.want {
+			t.Errorf("IsOwnAssumeRolePolicy(%q, %q) = %v", tc.user, tc.arn, got)
+		}
+	}
+}

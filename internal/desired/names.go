@@ -6,7 +6,11 @@
 // what plan shows and what the operator does cannot disagree.
 package desired
 
-import iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+import (
+	"strings"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
+)
 
 const (
 	// The kinds, as they appear in the ownership tag (kind/namespace/name).
@@ -69,4 +73,11 @@ func MFAPolicyName(ab *iamv1.AccountBaseline) string {
 // and user names share one character set, so it is always a valid name.
 func AssumeRolePolicyManagedName(userName string) string {
 	return AssumeRolePolicyName + "-" + userName
+}
+
+// IsOwnAssumeRolePolicy reports whether arn is the managed assume-role policy of the
+// user userName (its name and path): the operator's grant, not a permission given
+// to the user directly.
+func IsOwnAssumeRolePolicy(userName, arn string) bool {
+	return strings.HasSuffix(strings.ToLower(arn), strings.ToLower(":policy"+AssumeRolePolicyPath+AssumeRolePolicyManagedName(userName)))
 }
