@@ -24,7 +24,8 @@ import (
 )
 
 // Item 6, the member side: a member trusted by 60 roles needs more than IAM's 2,048
-// characters of user inline policy for its sts:AssumeRole grant. The grant moves to
+// characters of user inline policy for its sts:AssumeRole grant. A hand-made policy
+// of the name it needs is not taken over; once it is gone, the grant moves to
 // the member's own managed policy (still exactly the 60 role ARNs), the member can
 // switch into the roles, no write fails on a quota, a hand-made version is repaired,
 // Observe writes nothing, and when roles go the grant comes back inline and the
@@ -49,6 +50,14 @@ func TestMonthOneMemberTrustedBySixtyRoles(t *testing.T) {
 	waitMemberReady(t, tm)
 	policyARN := "arn:aws:iam::" + a.id + ":policy/iam-baseline/" + desired.AssumeRolePolicyManagedName(user)
 
+	// A policy of the member's policy name made by hand (no ownership tags) is not
+	// taken over: the member is Stalled naming it while the inline grant stays.
+	foreign := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`
+	if _, err := a.iam.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: awssdk.String(desired.AssumeRolePolicyManagedName(user)),
+		Path: awssdk.String(desired.AssumeRolePolicyPath), PolicyDocument: &foreign}); err != nil {
+		t.Fatal(err)
+	}
+
 	start := awsSrv.Calls()
 	const n = 60
 	roles := make([]*iamv1.AssumableRole, 0, n)
@@ -57,6 +66,23 @@ func TestMonthOneMemberTrustedBySixtyRoles(t *testing.T) {
 			ar.Spec.Trust.TeamMemberSelector = &metav1.LabelSelector{MatchLabels: labels}
 		})))
 	}
+	waitStalledWith(t, tm, tmConds(tm), iamv1.ReasonNotManaged, policyARN)
+	for _, c := range writesIn(start, a.id) {
+		switch c.Operation {
+		case "CreatePolicyVersion", "SetDefaultPolicyVersion", "TagPolicy", "AttachUserPolicy", "DeleteUserPolicy", "DeletePolicy":
+			t.Fatalf("a hand-made policy of the member's name was taken over, or the inline grant dropped: %s", c.Operation)
+		}
+	}
+	if doc, _ := managedDocument(t, a.iam, policyARN); !strings.Contains(doc, "s3:ListAllMyBuckets") {
+		t.Fatalf("the hand-made policy was changed: %s", doc)
+	}
+	if _, err := a.iam.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: &user, PolicyName: awssdk.String(desired.AssumeRolePolicyName)}); err != nil {
+		t.Fatalf("the inline grant is gone while the member is Stalled: %v", err)
+	}
+	if _, err := a.iam.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: &policyARN}); err != nil {
+		t.Fatal(err)
+	}
+
 	var roleARNs []string
 	eventually(t, 5*time.Minute, func() error {
 		roleARNs = roleARNs[:0]
