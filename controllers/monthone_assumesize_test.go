@@ -237,6 +237,81 @@ func TestMonthOneMemberTrustedBySixtyRoles(t *testing.T) {
 	}
 }
 
+// Item 6, the limit: a grant too long even for a managed policy (here 14 roles on
+// 400-character paths) is Stalled with the count, the size, the quota and the fix,
+// and nothing is written for it, resync after resync; one role fewer and it converges.
+func TestMonthOneMemberGrantBeyondTheManagedQuota(t *testing.T) {
+	ctx := context.Background()
+	a := monthAccount(t, 7)
+	ab := a.baseline(t, "m7-beyond", func(ab *iamv1.AccountBaseline) {
+		ab.Spec.MFAEnforcement = &iamv1.MFAEnforcement{Enabled: awssdk.Bool(false)}
+	})
+	t.Cleanup(func() { deleteBaseline(t, ab) })
+	waitBaselineReady(t, ab)
+	ns := newNamespace(t)
+	labels := map[string]string{"team": "beyond"}
+	user := "m7-" + ns
+	tm := createMember(t, monthMember(ns, ab.Name, "beyond", func(tm *iamv1.TeamMember) {
+		tm.Labels = labels
+		tm.Spec.UserName = user
+	}))
+	t.Cleanup(func() { deleteAndWaitGone(t, tm) })
+	waitMemberReady(t, tm)
+
+	const n = 14
+	long := "/" + strings.Repeat("p", 400) + "/"
+	var roles []*iamv1.AssumableRole
+	for i := range n {
+		roles = append(roles, arCreate(t, arRole(ns, ab.Name, fmt.Sprintf("r%02d", i), func(ar *iamv1.AssumableRole) {
+			ar.Spec.Path = long
+			ar.Spec.Trust.TeamMemberSelector = &metav1.LabelSelector{MatchLabels: labels}
+		})))
+	}
+	c := waitStalledWith(t, tm, tmConds(tm), iamv1.ReasonInvalidSpec, fmt.Sprintf("the %d roles", n))
+	for _, want := range []string{"6144", "fewer AssumableRoles"} {
+		if !strings.Contains(c.Message, want) {
+			t.Fatalf("Stalled %q does not name %q", c.Message, want)
+		}
+	}
+	// Several resyncs (3 s each) while Stalled: no write for the grant.
+	stalledAt := awsSrv.Calls()
+	time.Sleep(8 * time.Second)
+	if w := grantWrites(writesIn(stalledAt, a.id)); len(w) > 0 {
+		t.Fatalf("a Stalled member wrote its grant: %v", w)
+	}
+	if c := condition(t, tm, tmConds(tm), iamv1.ConditionStalled); c == nil || c.Status != metav1.ConditionTrue {
+		t.Fatalf("no longer Stalled: %+v", c)
+	}
+
+	// One role fewer fits the managed policy: the member converges.
+	if err := k8s.Delete(ctx, roles[n-1]); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, monthWait, func() error {
+		if c := condition(t, tm, tmConds(tm), iamv1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue || len(tm.Status.AssumableRoles) != n-1 {
+			return fmt.Errorf("member: %d roles, Ready %+v", len(tm.Status.AssumableRoles), c)
+		}
+		return nil
+	})
+	policyARN := "arn:aws:iam::" + a.id + ":policy/iam-baseline/" + desired.AssumeRolePolicyManagedName(user)
+	if got := attachedTo(t, a.iam, user); !slices.Equal(got, []string{policyARN}) {
+		t.Fatalf("attached to %s: %v", user, got)
+	}
+}
+
+// grantWrites are the writes that carry a member's assume-role grant.
+func grantWrites(l awslocal.CallLog) map[string]int {
+	out := map[string]int{}
+	for _, c := range l {
+		switch c.Operation {
+		case "PutUserPolicy", "DeleteUserPolicy", "CreatePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion",
+			"AttachUserPolicy", "DetachUserPolicy", "DeletePolicy", "TagPolicy", "UntagPolicy":
+			out[c.Operation]++
+		}
+	}
+	return out
+}
+
 // attachedTo lists the ARNs of the managed policies attached to user.
 func attachedTo(t *testing.T, c *iam.Client, user string) []string {
 	t.Helper()
