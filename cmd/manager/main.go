@@ -57,6 +57,7 @@ func main() {
 	ctrl.SetLogger(zap.New(zap.Level(level)))
 	log := ctrl.Log.WithName("setup")
 
+	tuneGC()
 	scheme := runtime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	utilruntime.Must(iamv1.AddToScheme(scheme))
