@@ -100,13 +100,7 @@ func arWaitReady(t *testing.T, ar *iamv1.AssumableRole) {
 
 func arUpdate(t *testing.T, ar *iamv1.AssumableRole, mutate func(*iamv1.AssumableRole)) {
 	t.Helper()
-	eventually(t, 10*time.Second, func() error {
-		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(ar), ar); err != nil {
-			return err
-		}
-		mutate(ar)
-		return k8s.Update(context.Background(), ar)
-	})
+	updateSpec(t, ar, mutate)
 }
 
 func arDeleteAndWait(t *testing.T, obj client.Object) {

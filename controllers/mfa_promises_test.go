@@ -318,13 +318,7 @@ func waitProof(t *testing.T, obj client.Object, conds func() []metav1.Condition,
 // updateBaseline changes a baseline's spec, retrying on conflicts.
 func updateBaseline(t *testing.T, ab *iamv1.AccountBaseline, mutate func(*iamv1.AccountBaseline)) {
 	t.Helper()
-	eventually(t, 30*time.Second, func() error {
-		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(ab), ab); err != nil {
-			return err
-		}
-		mutate(ab)
-		return k8s.Update(context.Background(), ab)
-	})
+	updateSpec(t, ab, mutate)
 }
 
 // enrolMFAIn enrols a virtual MFA device for user in an account and returns its

@@ -390,11 +390,5 @@ func policyWrites(l awslocal.CallLog) map[string]int {
 // memberUpdate changes a member's spec, retrying on conflicts.
 func memberUpdate(t *testing.T, tm *iamv1.TeamMember, mutate func(*iamv1.TeamMember)) {
 	t.Helper()
-	eventually(t, 10*time.Second, func() error {
-		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(tm), tm); err != nil {
-			return err
-		}
-		mutate(tm)
-		return k8s.Update(context.Background(), tm)
-	})
+	updateSpec(t, tm, mutate)
 }

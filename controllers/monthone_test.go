@@ -69,13 +69,7 @@ func monthMember(ns, ab, name string, mutate func(*iamv1.TeamMember)) *iamv1.Tea
 
 func monthUpdateBaseline(t *testing.T, ab *iamv1.AccountBaseline, mutate func(*iamv1.AccountBaseline)) {
 	t.Helper()
-	eventually(t, 10*time.Second, func() error {
-		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(ab), ab); err != nil {
-			return err
-		}
-		mutate(ab)
-		return k8s.Update(context.Background(), ab)
-	})
+	updateSpec(t, ab, mutate)
 }
 
 func waitStalledWith(t *testing.T, obj client.Object, conds func() []metav1.Condition, reason, msgPart string) *metav1.Condition {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -81,14 +80,7 @@ func ssSetup(t *testing.T, mutate func(*iamv1.AccountBaseline)) ssEnv {
 // loosening a rule).
 func (e ssEnv) updateBaseline(t *testing.T, mutate func(*iamv1.AccountBaseline)) {
 	t.Helper()
-	ab := &iamv1.AccountBaseline{}
-	eventually(t, 10*time.Second, func() error {
-		if err := k8s.Get(context.Background(), client.ObjectKey{Name: e.baseline}, ab); err != nil {
-			return err
-		}
-		mutate(ab)
-		return k8s.Update(context.Background(), ab)
-	})
+	updateSpec(t, &iamv1.AccountBaseline{ObjectMeta: metav1.ObjectMeta{Name: e.baseline}}, mutate)
 }
 
 // writes are the mutating calls made in the test's account since snap.

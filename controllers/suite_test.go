@@ -249,3 +249,16 @@ func quiesce(t testing.TB, quiet time.Duration) {
 		prev = n
 	}
 }
+
+// updateSpec reads obj afresh, applies mutate and updates it, retrying on
+// conflicts (the operator writes status and finalizers meanwhile).
+func updateSpec[T client.Object](t testing.TB, obj T, mutate func(T)) {
+	t.Helper()
+	eventually(t, 30*time.Second, func() error {
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
+			return err
+		}
+		mutate(obj)
+		return k8s.Update(context.Background(), obj)
+	})
+}
