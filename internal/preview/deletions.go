@@ -61,10 +61,31 @@ func (p *planner) declared(kind, namespace, name string) bool {
 	}
 }
 
-// released reports whether deleting the object leaves AWS as it is.
-func released(obj interface {
+// policied is an object with a deletion and a management policy.
+type policied interface {
 	Policies() (iamv1.DeletionPolicy, iamv1.ManagementPolicy)
-}) bool {
+}
+
+// deletionTarget starts the plan of deleting a user or a role: Retain when deleting
+// the object leaves AWS as it is, otherwise the clients of its account to read what
+// is there. ok is false when o is already complete (retained, or the account could
+// not be read).
+func (p *planner) deletionTarget(ctx context.Context, o *Object, obj policied, accountRef, what string) (*awsx.Clients, bool) {
+	if released(obj) {
+		o.Action, o.Message = ActionRetain, "removed from the manifests; deletionPolicy Retain (or Observe) leaves the "+what+" in AWS"
+		return nil, false
+	}
+	ab, clients, err := p.resolveAccount(ctx, accountRef)
+	o.Account = accountOf(ab)
+	if err != nil {
+		conclude(o, false, err)
+		return nil, false
+	}
+	return clients, true
+}
+
+// released reports whether deleting the object leaves AWS as it is.
+func released(obj policied) bool {
 	d, m := obj.Policies()
 	return d == iamv1.DeletionPolicyRetain || m == iamv1.ManagementPolicyObserve
 }
@@ -72,14 +93,8 @@ func released(obj interface {
 func (p *planner) deleteMember(ctx context.Context, tm *iamv1.TeamMember) Object {
 	name := desired.UserName(tm)
 	o := Object{Kind: iamv1KindMember, Namespace: tm.Namespace, Name: tm.Name, Resource: "IAM user " + name}
-	if released(tm) {
-		o.Action, o.Message = ActionRetain, "removed from the manifests; deletionPolicy Retain (or Observe) leaves the user in AWS"
-		return o
-	}
-	ab, clients, err := p.resolveAccount(ctx, tm.Spec.AccountRef)
-	o.Account = accountOf(ab)
-	if err != nil {
-		conclude(&o, false, err)
+	clients, ok := p.deletionTarget(ctx, &o, tm, tm.Spec.AccountRef, "user")
+	if !ok {
 		return o
 	}
 	users := awsx.NewUsers(clients)
@@ -121,14 +136,8 @@ func (p *planner) deleteMember(ctx context.Context, tm *iamv1.TeamMember) Object
 func (p *planner) deleteRole(ctx context.Context, ar *iamv1.AssumableRole) Object {
 	name := desired.RoleName(ar)
 	o := Object{Kind: iamv1KindRole, Namespace: ar.Namespace, Name: ar.Name, Resource: "IAM role " + name}
-	if released(ar) {
-		o.Action, o.Message = ActionRetain, "removed from the manifests; deletionPolicy Retain (or Observe) leaves the role in AWS"
-		return o
-	}
-	ab, clients, err := p.resolveAccount(ctx, ar.Spec.AccountRef)
-	o.Account = accountOf(ab)
-	if err != nil {
-		conclude(&o, false, err)
+	clients, ok := p.deletionTarget(ctx, &o, ar, ar.Spec.AccountRef, "role")
+	if !ok {
 		return o
 	}
 	observed, _, err := awsx.NewRoles(clients).Observe(ctx, name)
