@@ -13,6 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	"github.com/iam-baseline/operator/internal/awslocal"
 )
 
@@ -113,6 +116,55 @@ spec:
 	}
 	if !slices.ContainsFunc(member.Changes, func(c Change) bool { return c.Action == "AttachUserPolicy" && c.Target == arn }) {
 		t.Fatalf("no AttachUserPolicy %s in %+v", arn, member.Changes)
+	}
+}
+
+// A member whose grant lives in its own managed policy is removed from the
+// manifests: the plan shows that policy detached and deleted with the user.
+func TestPlanDeletesTheMembersManagedAssumePolicy(t *testing.T) {
+	srv, provider := localAWS(t)
+	c := iamAdmin(t, srv)
+	ctx := context.Background()
+	owned := []iamtypes.Tag{
+		{Key: aws.String("iam.baseline.dev/managed-by"), Value: aws.String("iam-baseline-operator")},
+		{Key: aws.String("iam.baseline.dev/owner"), Value: aws.String("TeamMember/team/alice")}}
+	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice"), Tags: owned}); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("iam-baseline-assume-roles-alice"), Path: aws.String("/iam-baseline/"), Tags: owned,
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/role-00"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("alice"), PolicyArn: pol.Policy.Arn}); err != nil {
+		t.Fatal(err)
+	}
+	ab := &iamv1.AccountBaseline{ObjectMeta: metav1.ObjectMeta{Name: "sandbox"}, Spec: iamv1.AccountBaselineSpec{AccountID: "123456789012"}}
+	tm := &iamv1.TeamMember{ObjectMeta: metav1.ObjectMeta{Name: "alice", Namespace: "team"}, Spec: iamv1.TeamMemberSpec{AccountRef: "sandbox"}}
+	before := srv.Calls()
+	// bob stays in the manifests, so they speak for namespace team: alice is pruned.
+	bob := &iamv1.TeamMember{ObjectMeta: metav1.ObjectMeta{Name: "bob", Namespace: "team"}, Spec: iamv1.TeamMemberSpec{AccountRef: "sandbox"}}
+	r, err := Plan(ctx, Input{Manifests: Objects{Baselines: []*iamv1.AccountBaseline{ab}, Members: []*iamv1.TeamMember{bob}}, AWS: provider,
+		Cluster: &Objects{Baselines: []*iamv1.AccountBaseline{ab}, Members: []*iamv1.TeamMember{tm}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := srv.Calls().Since(before).Mutating(); len(m) > 0 {
+		t.Fatalf("the plan wrote to AWS: %v", m.Summary())
+	}
+	var actions []string
+	for _, o := range r.Objects {
+		if o.Kind == iamv1KindMember && o.Name == "alice" {
+			for _, ch := range o.Changes {
+				actions = append(actions, ch.Action+" "+ch.Target)
+			}
+		}
+	}
+	arn := aws.ToString(pol.Policy.Arn)
+	for _, want := range []string{"DetachUserPolicy " + arn, "DeletePolicy " + arn, "DeleteUser alice"} {
+		if !slices.Contains(actions, want) {
+			t.Fatalf("deleting the member: %v lacks %q", actions, want)
+		}
 	}
 }
 

@@ -127,6 +127,13 @@ func (p *planner) deleteMember(ctx context.Context, tm *iamv1.TeamMember) Object
 			o.Changes = append(o.Changes, Change{Action: "DeleteUserPolicy", Target: pol})
 		}
 	}
+	// The member's own managed assume-role policy (a grant too long to be inline) is
+	// detached with the user and then deleted with its versions.
+	for _, arn := range observed.Attached {
+		if desired.IsOwnAssumeRolePolicy(name, arn) {
+			o.Changes = append(o.Changes, Change{Action: "DetachUserPolicy", Target: arn}, Change{Action: "DeletePolicy", Target: arn, Detail: "the member's own assume-role grant"})
+		}
+	}
 	o.Changes = append(o.Changes, Change{Action: "DeleteUser", Target: name, Detail: "with its MFA devices and any other credentials"})
 	o.Action = ActionDelete
 	p.add(Finding{Kind: "principal-loses-access", Object: o.Key(), Message: fmt.Sprintf("IAM user %s is deleted", name)})
