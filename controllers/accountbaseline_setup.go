@@ -12,15 +12,16 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 )
 
 // setupAccountBaseline registers the AccountBaseline controller.
-func setupAccountBaseline(mgr ctrl.Manager, opts Options) error {
+func setupAccountBaseline(mgr ctrl.Manager, opts Options, rec recorder.EventRecorder) error {
 	r := &AccountBaselineReconciler{
 		Client:           mgr.GetClient(),
-		Recorder:         mgr.GetEventRecorder("iam-baseline-accountbaseline"),
+		Recorder:         rec,
 		AWS:              opts.AWS,
 		Resync:           opts.ResyncPeriod,
 		FindingsInterval: DefaultFindingsInterval,

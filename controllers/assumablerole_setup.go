@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	iamv1 "github.com/iam-baseline/operator/api/v1alpha1"
 	"github.com/iam-baseline/operator/internal/conditions"
@@ -24,10 +25,10 @@ import (
 const indexReferencedMembers = "spec.trust.teamMembers"
 
 // setupAssumableRole registers the AssumableRole controller.
-func setupAssumableRole(mgr ctrl.Manager, opts Options) error {
+func setupAssumableRole(mgr ctrl.Manager, opts Options, rec recorder.EventRecorder) error {
 	r := &AssumableRoleReconciler{
 		Client:   mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("iam-baseline-assumablerole"),
+		Recorder: rec,
 		AWS:      opts.AWS,
 		Resync:   opts.ResyncPeriod,
 	}

@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	awsx "github.com/iam-baseline/operator/internal/aws"
+	"github.com/iam-baseline/operator/internal/events"
 )
 
 // Options tune every controller.
@@ -42,20 +43,27 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	if opts.MaxConcurrentReconciles == 0 {
 		opts.MaxConcurrentReconciles = 4
 	}
+	// Events go through the project's sink (internal/events): its memory is bounded
+	// by a count of Events, where client-go's broadcaster keeps every Event for
+	// minutes.
+	sink := events.NewSink(mgr.GetClient(), mgr.GetScheme())
+	if err := mgr.Add(sink); err != nil {
+		return err
+	}
 	tm := &TeamMemberReconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
-		Recorder:  mgr.GetEventRecorder("iam-baseline-teammember"),
+		Recorder:  sink.Recorder("iam-baseline-teammember"),
 		AWS:       opts.AWS,
 		Resync:    opts.ResyncPeriod,
 	}
 	if err := tm.SetupWithManager(mgr, opts.MaxConcurrentReconciles); err != nil {
 		return err
 	}
-	if err := setupAssumableRole(mgr, opts); err != nil {
+	if err := setupAssumableRole(mgr, opts, sink.Recorder("iam-baseline-assumablerole")); err != nil {
 		return err
 	}
-	return setupAccountBaseline(mgr, opts)
+	return setupAccountBaseline(mgr, opts, sink.Recorder("iam-baseline-accountbaseline"))
 }
 
 // Failed reconciles (a call that still failed after the SDK's few quick attempts)

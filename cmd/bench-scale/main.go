@@ -58,7 +58,9 @@ type options struct {
 	bucketN     int
 	timeout     time.Duration
 	managerArgs []string
-	managerBin  string
+	// managerEnv is added to the manager's environment (KEY=VALUE each).
+	managerEnv []string
+	managerBin string
 	// heapProfiles, when set, is the path prefix for the steady-state manager's heap
 	// profile of each clean run (<prefix>-n<N>.pprof).
 	heapProfiles string
@@ -78,6 +80,7 @@ func main() {
 		bucketN     = flag.Int("bucket-n", 200, "members in the token-bucket run")
 		timeout     = flag.Duration("timeout", 15*time.Minute, "give up on one run after this long")
 		managerArgs = flag.String("manager-args", "", "extra flags for the manager, space-separated (e.g. \"--max-concurrent-reconciles=8\")")
+		managerEnv  = flag.String("manager-env", "", "more environment for the manager, space-separated KEY=VALUE (e.g. \"GOMEMLIMIT=off\"); it starts with the shipped Deployment's ("+deploymentManifest+")")
 		outFile     = flag.String("o", "", "also write the report to this file")
 		managerBin  = flag.String("manager", "", "a manager binary to measure (default: build ./cmd/manager), e.g. an older build for a before/after comparison")
 		heap        = flag.String("heap-profiles", "", "save the steady-state manager's heap profile of each clean run to <prefix>-n<N>.pprof")
@@ -85,7 +88,13 @@ func main() {
 	)
 	flag.Parse()
 	opts := options{namespaces: *namespaces, scenarios: map[string]bool{}, faultN: *faultN, bucketN: *bucketN,
-		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), managerBin: *managerBin, heapProfiles: *heap, resync: *resync, out: os.Stdout}
+		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), managerEnv: strings.Fields(*managerEnv), managerBin: *managerBin, heapProfiles: *heap, resync: *resync, out: os.Stdout}
+	shipped, err := deploymentEnv(deploymentManifest)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench-scale: the manager's environment as shipped (run from the repository root): %v\n", err)
+		os.Exit(2)
+	}
+	opts.managerEnv = append(shipped, opts.managerEnv...)
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < membersPerRole {

@@ -24,11 +24,15 @@ type managerProcess struct {
 	exited chan error
 	probe  string
 	pprof  string
+	done   chan struct{} // closed when the process has exited
+
+	mu   sync.Mutex
+	peak memoryPeak
 }
 
 // startManager runs bin against the control plane and the local AWS at awsURL and
 // waits until it reports ready.
-func startManager(ctx context.Context, bin, kubeconfig, awsURL string, args []string) (*managerProcess, error) {
+func startManager(ctx context.Context, bin, kubeconfig, awsURL string, env, args []string) (*managerProcess, error) {
 	metrics, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -46,12 +50,15 @@ func startManager(ctx context.Context, bin, kubeconfig, awsURL string, args []st
 	cmd := exec.Command(bin, all...)
 	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+awsURL, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
 		"AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "KUBECONFIG=")
-	m := &managerProcess{cmd: cmd, logs: &tailBuffer{max: 64 << 10}, exited: make(chan error, 1), probe: probe, pprof: pprof}
+	cmd.Env = append(cmd.Env, env...)
+	m := &managerProcess{cmd: cmd, logs: &tailBuffer{max: 64 << 10}, exited: make(chan error, 1), probe: probe, pprof: pprof,
+		done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = m.logs, m.logs
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	go func() { m.exited <- cmd.Wait() }()
+	go func() { err := cmd.Wait(); close(m.done); m.exited <- err }()
+	go m.sampleMemory()
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		select {
@@ -74,21 +81,66 @@ func startManager(ctx context.Context, bin, kubeconfig, awsURL string, args []st
 	return nil, fmt.Errorf("the manager was not ready within 2 minutes\n%s", m.logs.String())
 }
 
-// peakRSS is the manager's peak resident set size (VmHWM) in bytes.
-func (m *managerProcess) peakRSS() int64 {
+// memoryPeak is the manager's memory at its peak. VmHWM counts the pages of the
+// binary mapped from the file as well (text and read-only data, about 35 MiB of a
+// 57 MB binary once most code has run): the kernel can drop those under pressure,
+// while anonymous memory (the Go heap, stacks, runtime) is what a memory limit
+// kills for. Both are reported.
+type memoryPeak struct {
+	hwm, anon, file int64 // bytes; anon and file are the highest sampled values
+}
+
+// sampleMemory samples the manager's RssAnon and RssFile every 100 ms until it
+// exits, so that their peaks are known (the kernel keeps only VmHWM, the total).
+func (m *managerProcess) sampleMemory() {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.done:
+			return
+		case <-t.C:
+		}
+		st := m.procStatus()
+		m.mu.Lock()
+		m.peak.anon = max(m.peak.anon, st["RssAnon:"])
+		m.peak.file = max(m.peak.file, st["RssFile:"])
+		m.mu.Unlock()
+	}
+}
+
+// procStatus reads the memory fields of /proc/<pid>/status, in bytes.
+func (m *managerProcess) procStatus() map[string]int64 {
+	out := map[string]int64{}
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", m.cmd.Process.Pid))
 	if err != nil {
-		return 0
+		return out
 	}
 	defer f.Close()
 	s := bufio.NewScanner(f)
 	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
+		k, v, ok := strings.Cut(s.Text(), "\t")
+		if !ok || !strings.HasSuffix(v, " kB") {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(v, " kB")), 10, 64)
+		if err == nil {
+			out[k] = kb << 10
 		}
 	}
-	return 0
+	return out
+}
+
+// peakMemory is the manager's peak memory so far.
+func (m *managerProcess) peakMemory() memoryPeak {
+	st := m.procStatus()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p := m.peak
+	p.hwm = st["VmHWM:"]
+	p.anon = max(p.anon, st["RssAnon:"])
+	p.file = max(p.file, st["RssFile:"])
+	return p
 }
 
 // heapProfile saves the manager's heap profile (after a GC) to path, for

@@ -17,8 +17,8 @@ func (r *report) printf(format string, args ...any) { fmt.Fprintf(r.out, format,
 
 func (r *report) header(opts options) {
 	r.printf("# bench-scale\n\n")
-	r.printf("Workload: 1 AccountBaseline (MFA group, 1 group), N TeamMembers with console access in %d namespaces, N/5 AssumableRoles each trusting 5 members. The manager runs as its own process; manager flags: %q.\n\n",
-		opts.namespaces, strings.Join(opts.managerArgs, " "))
+	r.printf("Workload: 1 AccountBaseline (MFA group, 1 group), N TeamMembers with console access in %d namespaces, N/5 AssumableRoles each trusting 5 members. The manager runs as its own process; manager flags: %q; environment beyond the endpoint and test credentials: %q.\n\n",
+		opts.namespaces, strings.Join(opts.managerArgs, " "), strings.Join(opts.managerEnv, " "))
 }
 
 func (r *report) machine() {
@@ -54,7 +54,7 @@ func (r *report) clean(res *result) {
 				res.resync, len(res.resyncCalls), float64(len(res.resyncCalls))/float64(res.objects), okWrites(res.resyncCalls), res.resyncK8s.totalWrites())
 			r.printf("| one resync's AWS calls by operation | %s |\n", byOperation(res.resyncCalls))
 		}
-		r.printf("| steady-state manager (restarted) peak RSS | %.0f MiB |\n", float64(res.steadyRSS)/(1<<20))
+		r.printf("| steady-state manager (restarted) peak RSS | %s |\n", res.steadyMem)
 		if res.heapProfile != "" {
 			r.printf("| heap profile of the steady-state manager | %s |\n", res.heapProfile)
 		}
@@ -72,7 +72,7 @@ func (r *report) common(res *result) {
 	k := res.k8s
 	r.printf("| Kubernetes writes by the manager | %d = **%.2f per object**: %s |\n", k.totalWrites(), float64(k.totalWrites())/float64(res.objects), sortedCounts(k.Writes))
 	r.printf("| Secret reads by the manager | %d |\n", k.SecretReads)
-	r.printf("| manager peak RSS | %.0f MiB |\n", float64(res.peakRSS)/(1<<20))
+	r.printf("| manager peak RSS | %s |\n", res.peakMem)
 }
 
 func (r *report) bucket(res *result) {
@@ -211,4 +211,11 @@ func sortedCounts(m map[string]int) string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// String reads "137 MiB (anonymous 100 MiB, binary 37 MiB)": the peak of the total
+// and, sampled, of each part (the parts peak at different moments).
+func (p memoryPeak) String() string {
+	return fmt.Sprintf("**%.0f MiB** (anonymous %.0f MiB, the binary's mapped pages %.0f MiB)",
+		float64(p.hwm)/(1<<20), float64(p.anon)/(1<<20), float64(p.file)/(1<<20))
 }

@@ -48,15 +48,15 @@ type result struct {
 	calls    awslocal.CallLog
 	minimal  map[string]int
 	k8s      k8sRequests
-	peakRSS  int64
+	peakMem  memoryPeak
 	awsWired string // "" when checked and complete, else what is missing
 	// steady state: one full pass over the converged world.
 	steadyCalls   awslocal.CallLog
 	steadyK8s     k8sRequests
 	steadyElapsed time.Duration
-	// steadyRSS is the restarted manager's peak RSS over its full pass: what a
+	// steadyMem is the restarted manager's peak memory over its full pass: what a
 	// manager that has run for months holds (no creation churn behind it).
-	steadyRSS int64
+	steadyMem memoryPeak
 	// heapProfile is where its heap profile was saved ("" when not asked).
 	heapProfile string
 	// resync: the calls of one resync of every object by the running (restarted)
@@ -85,7 +85,7 @@ func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*
 	}
 	defer aws.Close()
 
-	mgr, err := startManager(ctx, bin, cp.kubeconfig, awsURL, opts.managerArgs)
+	mgr, err := startManager(ctx, bin, cp.kubeconfig, awsURL, opts.managerEnv, opts.managerArgs)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	r.peakRSS = mgr.peakRSS()
+	r.peakMem = mgr.peakMemory()
 	r.calls = aws.Calls()
 	var auditEnd int64
 	r.k8s, auditEnd, _ = readAudit(cp.auditLog, auditStart)
@@ -156,7 +156,7 @@ func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*
 	aws.ResetCalls()
 	_, auditEnd, _ = readAudit(cp.auditLog, auditEnd)
 	restart := time.Now()
-	mgr2, err := startManager(ctx, bin, cp.kubeconfig, awsURL, append(slices.Clone(opts.managerArgs), "--resync-period", opts.resync.String()))
+	mgr2, err := startManager(ctx, bin, cp.kubeconfig, awsURL, opts.managerEnv, append(slices.Clone(opts.managerArgs), "--resync-period", opts.resync.String()))
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*
 		r.resync, r.resyncCalls = opts.resync, aws.Calls()
 		r.resyncK8s, _, _ = readAudit(cp.auditLog, auditEnd)
 	}
-	r.steadyRSS = mgr2.peakRSS()
+	r.steadyMem = mgr2.peakMemory()
 	if opts.heapProfiles != "" {
 		r.heapProfile = fmt.Sprintf("%s-n%d.pprof", opts.heapProfiles, sc.n)
 		if err := mgr2.heapProfile(r.heapProfile); err != nil {

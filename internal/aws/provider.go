@@ -124,6 +124,7 @@ func NewProvider(ctx context.Context, opts ProviderOptions) (*Provider, error) {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = opts.MaxAttempts
 			o.MaxBackoff = opts.MaxBackoff
+			o.Backoff = newRetryBackoff(opts.MaxBackoff)
 			// The client-side retry quota would turn a burst of throttling across
 			// many objects into hard failures; the controllers' own requeue with
 			// backoff already bounds the load.

@@ -45,6 +45,13 @@ var (
 		Help: "Client-side AWS call rate limit per account and class (0: unlimited).",
 	}, []string{"account", "class"})
 
+	// EventsDropped counts Kubernetes Events not written: the queue was full (a burst
+	// faster than the API server takes them) or the write kept failing.
+	EventsDropped = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "iam_baseline_events_dropped_total",
+		Help: "Kubernetes Events not written (queue full or write failed).",
+	})
+
 	// CISFindings is the number of open CIS findings per account and control.
 	CISFindings = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "iam_baseline_cis_findings",
@@ -53,5 +60,5 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(AWSCalls, Reconciles, AWSChanges, BrokenPromises, AWSRateLimit, CISFindings)
+	ctrlmetrics.Registry.MustRegister(AWSCalls, Reconciles, AWSChanges, BrokenPromises, AWSRateLimit, CISFindings, EventsDropped)
 }

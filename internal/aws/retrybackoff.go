@@ -1,0 +1,41 @@
+package aws
+
+import (
+	"math/rand/v2"
+	"time"
+)
+
+// retryBaseDelay is the first retry's delay (before jitter); each further attempt
+// doubles it, up to the provider's MaxBackoff.
+//
+// The SDK's default backoff starts from one second (capped at MaxBackoff, so nearly
+// every retry slept the whole 500 ms): under 20% random throttling a member's
+// reconcile of a dozen calls spent about 1.5 s asleep in retries while holding one of
+// the controller's workers, and the operator ran 8.7× slower than fault-free with the
+// machine idle. A long client-side sleep buys nothing here: throttling that depends on
+// our rate is handled by the account's pacer (every attempt, retries included, waits
+// for it), and a call that still fails after its attempts sends the object back to its
+// queue with backoff while other objects proceed. So a retry waits only long enough
+// to step past a transient error.
+const retryBaseDelay = 25 * time.Millisecond
+
+// retryBackoff is exponential backoff with "equal jitter": attempt n waits a random
+// time in [d/2, d) with d = retryBaseDelay × 2^(n-1), capped at max. Half the delay
+// is kept so that retries of calls throttled together do not all come back at once.
+type retryBackoff struct {
+	max  time.Duration
+	rand func() float64 // [0, 1); replaced in tests
+}
+
+func newRetryBackoff(max time.Duration) retryBackoff {
+	return retryBackoff{max: max, rand: rand.Float64}
+}
+
+// BackoffDelay implements the SDK's retry.BackoffDelayer.
+func (b retryBackoff) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+	d := b.max
+	if attempt >= 1 && attempt < 32 {
+		d = min(b.max, retryBaseDelay<<(attempt-1))
+	}
+	return d/2 + time.Duration(b.rand()*float64(d/2)), nil
+}
