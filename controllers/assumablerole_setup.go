@@ -20,9 +20,27 @@ import (
 	"github.com/iam-baseline/operator/internal/desired"
 )
 
-// indexReferencedMembers indexes AssumableRoles by the TeamMembers their
-// spec.trust.teamMembers name ("namespace/name", the namespace defaulted).
-const indexReferencedMembers = "spec.trust.teamMembers"
+// indexMembers indexes AssumableRoles by every TeamMember they name
+// ("namespace/name"): in spec.trust.teamMembers (the namespace defaulted) or in
+// status.trustedMembers (the trust as written). One index for both: the informer
+// keeps a set per key and value, twice (controller-runtime adds a per-namespace copy),
+// and two indexes of the same members were 8 MiB of the manager's heap at 5,000
+// members. Readers that need one side check it on the role.
+const indexMembers = "members"
+
+// indexRolesByMember registers indexMembers, read by both controllers.
+func indexRolesByMember(ctx context.Context, mgr ctrl.Manager) error {
+	return mgr.GetFieldIndexer().IndexField(ctx, &iamv1.AssumableRole{}, indexMembers, func(o client.Object) []string {
+		ar := o.(*iamv1.AssumableRole)
+		out := make([]string, 0, len(ar.Spec.Trust.TeamMembers)+len(ar.Status.TrustedMembers))
+		for _, ref := range ar.Spec.Trust.TeamMembers {
+			out = append(out, desired.MemberRef(ar, ref))
+		}
+		out = append(out, ar.Status.TrustedMembers...)
+		slices.Sort(out)
+		return slices.Compact(out)
+	})
+}
 
 // setupAssumableRole registers the AssumableRole controller.
 func setupAssumableRole(mgr ctrl.Manager, opts Options, rec recorder.EventRecorder) error {
@@ -38,23 +56,13 @@ func setupAssumableRole(mgr ctrl.Manager, opts Options, rec recorder.EventRecord
 // SetupWithManager watches AssumableRoles, their AccountBaseline, and the
 // TeamMembers they trust (by reference, by selector, or already in the trust), so a
 // member that appears, becomes Ready, changes its labels or goes away updates the
-// trust without waiting for a resync. The TeamMember controller registers the
-// status.trustedMembers index this one also reads.
+// trust without waiting for a resync. The members index (indexMembers) is
+// registered before either controller, in SetupWithManager.
 func (r *AssumableRoleReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent int) error {
 	ctx := context.Background()
 	idx := mgr.GetFieldIndexer()
 	if err := idx.IndexField(ctx, &iamv1.AssumableRole{}, indexAccountRef, func(o client.Object) []string {
 		return []string{o.(*iamv1.AssumableRole).Spec.AccountRef}
-	}); err != nil {
-		return err
-	}
-	if err := idx.IndexField(ctx, &iamv1.AssumableRole{}, indexReferencedMembers, func(o client.Object) []string {
-		ar := o.(*iamv1.AssumableRole)
-		out := make([]string, 0, len(ar.Spec.Trust.TeamMembers))
-		for _, ref := range ar.Spec.Trust.TeamMembers {
-			out = append(out, desired.MemberRef(ar, ref))
-		}
-		return out
 	}); err != nil {
 		return err
 	}
@@ -95,15 +103,13 @@ func (r *AssumableRoleReconciler) rolesTrusting(ctx context.Context, o client.Ob
 			out = append(out, req)
 		}
 	}
-	for _, field := range []string{indexReferencedMembers, indexTrustedUsers} {
-		list := &iamv1.AssumableRoleList{}
-		if err := r.Client.List(ctx, list, client.MatchingFields{field: key}, client.UnsafeDisableDeepCopy); err == nil {
-			for i := range list.Items {
-				add(&list.Items[i])
-			}
+	list := &iamv1.AssumableRoleList{}
+	if err := r.Client.List(ctx, list, client.MatchingFields{indexMembers: key}, client.UnsafeDisableDeepCopy); err == nil {
+		for i := range list.Items {
+			add(&list.Items[i])
 		}
 	}
-	list := &iamv1.AssumableRoleList{}
+	list = &iamv1.AssumableRoleList{}
 	if err := r.Client.List(ctx, list, client.InNamespace(tm.Namespace), client.UnsafeDisableDeepCopy); err == nil {
 		set := labels.Set(tm.Labels)
 		for i := range list.Items {

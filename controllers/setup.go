@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"context"
 	"time"
 
 	"k8s.io/client-go/util/workqueue"
@@ -48,6 +49,9 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	// minutes.
 	sink := events.NewSink(mgr.GetClient(), mgr.GetScheme())
 	if err := mgr.Add(sink); err != nil {
+		return err
+	}
+	if err := indexRolesByMember(context.Background(), mgr); err != nil {
 		return err
 	}
 	tm := &TeamMemberReconciler{

@@ -30,10 +30,9 @@ const (
 	// on exactly the roles that trust the user.
 	AssumeRolePolicyName = desired.AssumeRolePolicyName
 
-	kindTeamMember    = desired.KindTeamMember
-	groupWait         = 5 * time.Second
-	indexAccountRef   = "spec.accountRef"
-	indexTrustedUsers = "status.trustedMembers"
+	kindTeamMember  = desired.KindTeamMember
+	groupWait       = 5 * time.Second
+	indexAccountRef = "spec.accountRef"
 )
 
 // TeamMemberReconciler converges a person's IAM user: the user, its groups, console
@@ -173,13 +172,14 @@ func (r *TeamMemberReconciler) observeMFA(ctx context.Context, tm *iamv1.TeamMem
 // assumableRoles lists the roles whose trust policy names this member, from the
 // AssumableRoles' status, so the member's inline policy and status follow them.
 func (r *TeamMemberReconciler) assumableRoles(ctx context.Context, tm *iamv1.TeamMember) ([]iamv1.AssumableRoleLink, error) {
+	key := tm.Namespace + "/" + tm.Name
 	list := &iamv1.AssumableRoleList{}
-	if err := r.Client.List(ctx, list, client.MatchingFields{indexTrustedUsers: tm.Namespace + "/" + tm.Name}, client.UnsafeDisableDeepCopy); err != nil {
+	if err := r.Client.List(ctx, list, client.MatchingFields{indexMembers: key}, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	var out []iamv1.AssumableRoleLink
 	for _, ar := range list.Items {
-		if ar.Status.ARN == "" || !ar.DeletionTimestamp.IsZero() {
+		if ar.Status.ARN == "" || !ar.DeletionTimestamp.IsZero() || !slices.Contains(ar.Status.TrustedMembers, key) {
 			continue
 		}
 		maxSession := ar.Spec.MaxSessionDuration
@@ -211,11 +211,6 @@ func (r *TeamMemberReconciler) SetupWithManager(mgr ctrl.Manager, maxConcurrent 
 	ctx := context.Background()
 	if err := mgr.GetFieldIndexer().IndexField(ctx, &iamv1.TeamMember{}, indexAccountRef, func(o client.Object) []string {
 		return []string{o.(*iamv1.TeamMember).Spec.AccountRef}
-	}); err != nil {
-		return err
-	}
-	if err := mgr.GetFieldIndexer().IndexField(ctx, &iamv1.AssumableRole{}, indexTrustedUsers, func(o client.Object) []string {
-		return o.(*iamv1.AssumableRole).Status.TrustedMembers
 	}); err != nil {
 		return err
 	}

@@ -156,8 +156,8 @@ func (a *Account) UsersWithDirectPolicies(ctx context.Context, ignoreInline []st
 		}
 		for _, u := range s.users {
 			direct := counted(u.Name, u.Attached)
-			for name := range u.Inline {
-				direct = direct || !slices.Contains(ignoreInline, name)
+			for _, p := range u.Inline {
+				direct = direct || !slices.Contains(ignoreInline, p.Name)
 			}
 			if direct {
 				out = append(out, u.Name)

@@ -3,7 +3,6 @@ package aws
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -35,7 +34,7 @@ func (g *Groups) Observe(ctx context.Context, name string) (plan.GroupObserved, 
 		return plan.GroupObserved{}, err
 	}
 	if ok {
-		return plan.GroupObserved{Exists: true, Path: sg.Path, ManagedPolicies: slices.Clone(sg.Attached), InlinePolicies: maps.Clone(sg.Inline)}, nil
+		return plan.GroupObserved{Exists: true, Path: sg.Path, ManagedPolicies: slices.Clone(sg.Attached), InlinePolicies: sg.Inline.Map()}, nil
 	}
 	out, err := g.iam.GetGroup(ctx, &iam.GetGroupInput{GroupName: &name, MaxItems: awssdk.Int32(1)})
 	if IsNotFound(err) {

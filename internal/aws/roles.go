@@ -3,7 +3,6 @@ package aws
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -57,7 +56,9 @@ func (r *Roles) Observe(ctx context.Context, name string) (plan.RoleObserved, *R
 	}
 	if ok && sr.ID == info.ID {
 		o.ManagedPolicies = slices.Clone(sr.Attached)
-		maps.Copy(o.InlinePolicies, sr.Inline)
+		for _, p := range sr.Inline {
+			o.InlinePolicies[p.Name] = p.Value
+		}
 		return o, info, nil
 	}
 	if o.ManagedPolicies, err = r.attached(ctx, name); err != nil {

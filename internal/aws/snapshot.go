@@ -37,26 +37,64 @@ const snapshotReadTimeout = 2 * time.Minute
 // returns them (URL-encoded); the planner canonicalises.
 type SnapshotUser struct {
 	Name, ARN, ID, Path string
-	Tags                map[string]string
+	Tags                pairs
 	Groups              []string // sorted
-	Inline              map[string]string
+	Inline              pairs    // policy name → document
 	Attached            []string // sorted ARNs
 }
 
-// SnapshotRole is what the snapshot knows of an IAM role. GetAccountAuthorizationDetails
-// has no description and no maximum session duration; GetRole still reads those.
+// SnapshotRole is what the snapshot keeps of an IAM role: only what GetRole lacks.
+// GetAccountAuthorizationDetails has no description and no maximum session duration,
+// so a role is read with GetRole anyway (trust, tags, boundary and path come with
+// it); the snapshot saves its policy reads, and keeping the rest would be a second
+// copy of every role's trust in memory.
 type SnapshotRole struct {
-	ARN, ID, Path, Trust, Boundary string
-	Tags                           map[string]string
-	Inline                         map[string]string
-	Attached                       []string // sorted ARNs
+	ID       string
+	Inline   pairs    // policy name → document
+	Attached []string // sorted ARNs
 }
 
 // SnapshotGroup is what the snapshot knows of an IAM group.
 type SnapshotGroup struct {
 	Path     string
-	Inline   map[string]string
+	Inline   pairs    // policy name → document
 	Attached []string // sorted ARNs
+}
+
+// pairs is a small read-only table of names and values, sorted by name. An account's
+// users and roles have a handful of tags and inline policies each; a Go map per
+// entity held 6.6 MiB of the manager's heap at 5,000 users and 1,000 roles, a sorted
+// slice a fraction of that.
+type pairs []pair
+
+type pair struct{ Name, Value string }
+
+func newPairs[T any](list []T, nameValue func(T) (string, string)) pairs {
+	out := make(pairs, 0, len(list))
+	for _, t := range list {
+		n, v := nameValue(t)
+		out = append(out, pair{n, v})
+	}
+	slices.SortFunc(out, func(a, b pair) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Get returns the value of name.
+func (p pairs) Get(name string) (string, bool) {
+	i, ok := slices.BinarySearchFunc(p, name, func(e pair, n string) int { return strings.Compare(e.Name, n) })
+	if !ok {
+		return "", false
+	}
+	return p[i].Value, true
+}
+
+// Map copies the table into a new map, for a planner that owns its input.
+func (p pairs) Map() map[string]string {
+	out := make(map[string]string, len(p))
+	for _, e := range p {
+		out[e.Name] = e.Value
+	}
+	return out
 }
 
 // Snapshot is one read of an account. It is immutable once read and shared.
@@ -97,22 +135,17 @@ func ReadSnapshot(ctx context.Context, c *iam.Client) (*Snapshot, error) {
 		s.Calls++
 		for _, u := range page.UserDetailList {
 			su := &SnapshotUser{Name: awssdk.ToString(u.UserName), ARN: awssdk.ToString(u.Arn), ID: awssdk.ToString(u.UserId), Path: awssdk.ToString(u.Path),
-				Tags: tagMap(u.Tags), Groups: slices.Sorted(slices.Values(u.GroupList)),
-				Inline: inlineMap(u.UserPolicyList), Attached: sortedARNs(u.AttachedManagedPolicies)}
+				Tags: newPairs(u.Tags, tagPair), Groups: slices.Sorted(slices.Values(u.GroupList)),
+				Inline: newPairs(u.UserPolicyList, policyPair), Attached: sortedARNs(u.AttachedManagedPolicies)}
 			s.users[strings.ToLower(awssdk.ToString(u.UserName))] = su
 		}
 		for _, g := range page.GroupDetailList {
 			s.groups[strings.ToLower(awssdk.ToString(g.GroupName))] = &SnapshotGroup{Path: awssdk.ToString(g.Path),
-				Inline: inlineMap(g.GroupPolicyList), Attached: sortedARNs(g.AttachedManagedPolicies)}
+				Inline: newPairs(g.GroupPolicyList, policyPair), Attached: sortedARNs(g.AttachedManagedPolicies)}
 		}
 		for _, r := range page.RoleDetailList {
-			sr := &SnapshotRole{ARN: awssdk.ToString(r.Arn), ID: awssdk.ToString(r.RoleId), Path: awssdk.ToString(r.Path),
-				Trust: awssdk.ToString(r.AssumeRolePolicyDocument), Tags: tagMap(r.Tags),
-				Inline: inlineMap(r.RolePolicyList), Attached: sortedARNs(r.AttachedManagedPolicies)}
-			if r.PermissionsBoundary != nil {
-				sr.Boundary = awssdk.ToString(r.PermissionsBoundary.PermissionsBoundaryArn)
-			}
-			s.roles[strings.ToLower(awssdk.ToString(r.RoleName))] = sr
+			s.roles[strings.ToLower(awssdk.ToString(r.RoleName))] = &SnapshotRole{ID: awssdk.ToString(r.RoleId),
+				Inline: newPairs(r.RolePolicyList, policyPair), Attached: sortedARNs(r.AttachedManagedPolicies)}
 		}
 	}
 	assigned := 0
@@ -146,12 +179,12 @@ func ReadSnapshot(ctx context.Context, c *iam.Client) (*Snapshot, error) {
 	return s, nil
 }
 
-func inlineMap(list []iamtypes.PolicyDetail) map[string]string {
-	out := make(map[string]string, len(list))
-	for _, p := range list {
-		out[awssdk.ToString(p.PolicyName)] = awssdk.ToString(p.PolicyDocument)
-	}
-	return out
+func policyPair(p iamtypes.PolicyDetail) (string, string) {
+	return awssdk.ToString(p.PolicyName), awssdk.ToString(p.PolicyDocument)
+}
+
+func tagPair(t iamtypes.Tag) (string, string) {
+	return awssdk.ToString(t.Key), awssdk.ToString(t.Value)
 }
 
 func sortedARNs(attached []iamtypes.AttachedPolicy) []string {

@@ -3,7 +3,6 @@ package aws
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -37,10 +36,10 @@ func (u *Users) Observe(ctx context.Context, name string, inlineNames []string) 
 		return plan.UserObserved{}, nil, err
 	}
 	if ok {
-		o := plan.UserObserved{Exists: true, Path: su.Path, Tags: maps.Clone(su.Tags), Groups: slices.Clone(su.Groups),
+		o := plan.UserObserved{Exists: true, Path: su.Path, Tags: su.Tags.Map(), Groups: slices.Clone(su.Groups),
 			InlinePolicies: map[string]string{}, Attached: slices.Clone(su.Attached)}
 		for _, p := range inlineNames {
-			if doc, ok := su.Inline[p]; ok {
+			if doc, ok := su.Inline.Get(p); ok {
 				o.InlinePolicies[p] = doc
 			}
 		}
