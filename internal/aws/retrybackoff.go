@@ -19,8 +19,16 @@ import (
 // to step past a transient error.
 const retryBaseDelay = 25 * time.Millisecond
 
+// throttleBaseDelay is the first retry's delay after a throttling answer. Against a
+// rate limit (a token bucket), a retry 12 ms later finds the bucket still empty: it
+// is throttled again, the call fails after its four attempts within 0.1 s, and the
+// object waits in its queue's backoff. Long enough for a few tokens to come back at
+// IAM's rates, short enough that random throttling does not hold a worker for long.
+const throttleBaseDelay = 100 * time.Millisecond
+
 // retryBackoff is exponential backoff with "equal jitter": attempt n waits a random
-// time in [d/2, d) with d = retryBaseDelay × 2^(n-1), capped at max. Half the delay
+// time in [d/2, d) with d = base × 2^(n-1), capped at max, where base is
+// throttleBaseDelay after a throttling answer and retryBaseDelay after anything else. Half the delay
 // is kept so that retries of calls throttled together do not all come back at once.
 type retryBackoff struct {
 	max  time.Duration
@@ -32,10 +40,14 @@ func newRetryBackoff(max time.Duration) retryBackoff {
 }
 
 // BackoffDelay implements the SDK's retry.BackoffDelayer.
-func (b retryBackoff) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+func (b retryBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	base := retryBaseDelay
+	if IsThrottled(err) {
+		base = throttleBaseDelay
+	}
 	d := b.max
 	if attempt >= 1 && attempt < 32 {
-		d = min(b.max, retryBaseDelay<<(attempt-1))
+		d = min(b.max, base<<(attempt-1))
 	}
 	return d/2 + time.Duration(b.rand()*float64(d/2)), nil
 }

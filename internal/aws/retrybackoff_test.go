@@ -3,6 +3,8 @@ package aws
 import (
 	"testing"
 	"time"
+
+	"github.com/aws/smithy-go"
 )
 
 func TestRetryBackoffIsShortExponentialAndCapped(t *testing.T) {
@@ -41,5 +43,21 @@ func TestRetryBackoffOfOneCallStaysUnderHalfASecond(t *testing.T) {
 	}
 	if total > 175*time.Millisecond {
 		t.Fatalf("three retries sleep %v, want at most 175ms", total)
+	}
+}
+
+// A throttling answer is retried later than a transient failure: against a token
+// bucket a retry 12 ms later would find it still empty.
+func TestRetryBackoffWaitsLongerAfterThrottling(t *testing.T) {
+	b := retryBackoff{max: 500 * time.Millisecond, rand: func() float64 { return 0 }}
+	throttled := &smithy.GenericAPIError{Code: "Throttling", Message: "Rate exceeded"}
+	failed := &smithy.GenericAPIError{Code: "ServiceFailure"}
+	for attempt, want := range map[int]time.Duration{1: 50 * time.Millisecond, 2: 100 * time.Millisecond, 3: 200 * time.Millisecond, 4: 250 * time.Millisecond} {
+		if got, _ := b.BackoffDelay(attempt, throttled); got != want {
+			t.Errorf("attempt %d after Throttling: %v, want %v", attempt, got, want)
+		}
+	}
+	if got, _ := b.BackoffDelay(1, failed); got != 12500*time.Microsecond {
+		t.Errorf("attempt 1 after ServiceFailure: %v, want 12.5ms", got)
 	}
 }
