@@ -24,7 +24,12 @@ import (
 //   - unlimited until AWS throttles;
 //   - per window (1 s, at least 10 calls), when more than 5% of the calls were
 //     throttled, the limit drops to the rate AWS actually accepted in that window
-//     (slightly under it). Against a token bucket that is the bucket's rate;
+//     (slightly under it), but by at most 30% of the limit per window. Against a
+//     token bucket the accepted rate is the bucket's rate when the operator sent at
+//     its limit; when it sent less (another class was the bottleneck, a lull), the
+//     accepted rate is only the operator's demand, and dropping to it starved the
+//     class: the mutating limit fell from 22/s to 8/s when reads became the binding
+//     class of a 20 + 50/s bucket, and took 45 s to climb back;
 //   - when three drops in a row did not lower the share throttled, the throttling
 //     does not depend on our rate (AWS shedding load at random, an incident): the
 //     limit from before the drops is restored (unlimited, if it was) and drops are
@@ -41,6 +46,7 @@ const (
 	pacerGrowth        = 1.05
 	pacerHoldOff       = 15 * time.Second
 	pacerMinRate       = 1.0
+	pacerMaxDrop       = 0.7 // a drop keeps at least 70% of the limit (from unlimited: any)
 	pacerNoEffectRatio = 0.7
 	pacerNoEffectDrops = 3
 )
@@ -166,6 +172,9 @@ func (l *adaptiveLimit) observe(throttled bool) {
 	case now.Before(l.holdUntil):
 	default:
 		next := rate.Limit(math.Max(pacerMinRate, accepted*pacerHeadroom))
+		if cur != rate.Inf {
+			next = max(next, cur*pacerMaxDrop)
+		}
 		if l.drops == 0 {
 			l.firstShare = share
 			// The limit to go back to is the one from before the whole episode: a

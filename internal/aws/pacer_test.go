@@ -50,13 +50,14 @@ func TestAdaptiveLimitFindsARateLimit(t *testing.T) {
 }
 
 // The window after unlimited sending spent the bucket's burst, so the first drop
-// lands above the rate and the share throttled hardly falls; the second drop finds
-// the rate, and the limit stays there.
+// lands above the rate and the share throttled hardly falls; the next drops (at most
+// 30% each) find the rate, and the limit stays there.
 func TestAdaptiveLimitAfterABurst(t *testing.T) {
 	clock := time.Unix(0, 0)
 	l := newAdaptiveLimit("123456789012", "IAM/mutating", func() time.Time { return clock })
 	window(l, &clock, 60, 20) // 3R sent, R + burst R accepted
 	window(l, &clock, 38, 18) // at 1.9R: R accepted, share about the same
+	window(l, &clock, 27, 7)  // at 1.33R (the drop kept 70%): R accepted
 	window(l, &clock, 19, 0)  // at 0.95R: nothing throttled
 	if got := float64(l.limiter.Limit()); got > 21 || got < 18 {
 		t.Fatalf("limit %.2f, want about the bucket's 20/s", got)
@@ -93,6 +94,21 @@ func TestAdaptiveLimitIgnoresThrottlingThatSlowingDoesNotFix(t *testing.T) {
 		if got := l.limiter.Limit(); got != rate.Inf {
 			t.Fatalf("window %d within the hold-off moved the limit to %.1f", i, float64(got))
 		}
+	}
+}
+
+// A class whose own demand falls (another class became the bottleneck) and is
+// throttled now and then by a burst is not starved: in such a window the rate that
+// got through is the operator's demand, not AWS's rate, and the limit keeps 70%.
+func TestAdaptiveLimitDoesNotDropToALowDemand(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := newAdaptiveLimit("123456789012", "IAM/mutating", func() time.Time { return clock })
+	window(l, &clock, 100, 78) // learns a 22/s bucket: limit 20.9
+	learnt := l.limiter.Limit()
+	window(l, &clock, 10, 1) // demand fell to 10/s; one call of a burst throttled
+	if got := l.limiter.Limit(); got < learnt*pacerMaxDrop-0.01 {
+		t.Fatalf("limit %.1f after a demand-bound window, want at least %.1f (70%% of %.1f), not the 9/s that got through",
+			float64(got), float64(learnt*pacerMaxDrop), float64(learnt))
 	}
 }
 
