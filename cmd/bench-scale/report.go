@@ -92,6 +92,9 @@ func (r *report) bucket(res *result) {
 		r.printf("| %s calls: rate used (successful calls/s over first to last call, against %.0f/s) | %.1f/s = **%.0f%%** |\n",
 			class.name, class.rate, float64(ok)/max(window.Seconds(), 1e-9), 100*used)
 	}
+	use, seconds := bindingUse(res.calls, rl.MutatingRate, rl.ReadRate)
+	r.printf("| the binding class's rate used, second by second (the higher of the two classes' shares, calls not throttled, mean over %d s) | **%.0f%%** |\n",
+		seconds, 100*use)
 	throttled := 0
 	for _, c := range res.calls {
 		if c.Outcome == "Throttling" || c.Outcome == "ThrottlingException" {
