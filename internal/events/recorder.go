@@ -50,6 +50,10 @@ const (
 	writers = 2
 	// flushEvery: series counts are written at most this often per Event.
 	flushEvery = 10 * time.Second
+	// writeTimeout bounds one write, its retries included.
+	writeTimeout = 10 * time.Second
+	// drainTimeout bounds writing the queue's last Events when the manager stops.
+	drainTimeout = 3 * time.Second
 	// maxNote is the API server's limit on an Event's note.
 	maxNote = 1024
 )
@@ -122,9 +126,14 @@ func (s *Sink) Start(ctx context.Context) error {
 			for {
 				select {
 				case <-ctx.Done():
+					s.drain()
 					return
 				case w := <-s.queue:
-					s.write(ctx, w)
+					// Not the manager's context: a write taken from the queue as the
+					// manager stops is finished (within writeTimeout), not lost.
+					wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+					s.write(wctx, w)
+					cancel()
 				}
 			}
 		})
@@ -138,6 +147,21 @@ func (s *Sink) Start(ctx context.Context) error {
 			return nil
 		case <-t.C:
 			s.flushSeries()
+		}
+	}
+}
+
+// drain writes what is still queued when the manager stops (the Events of a last
+// deletion, say), for at most drainTimeout.
+func (s *Sink) drain() {
+	ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	for ctx.Err() == nil {
+		select {
+		case w := <-s.queue:
+			s.write(ctx, w)
+		default:
+			return
 		}
 	}
 }

@@ -149,3 +149,20 @@ func TestSinkMemoryIsBoundedByACount(t *testing.T) {
 		t.Errorf("dropped %v Events, want exactly %d", got, burst-queueSize)
 	}
 }
+
+// Events still queued when the manager stops are written, not lost: the last
+// deletion's Events are the ones a person looks for.
+func TestSinkWritesWhatIsQueuedWhenStopped(t *testing.T) {
+	s := NewSink(cp.Client, scheme.Scheme)
+	cm := configMap(t, "events-drain")
+	rec := s.Recorder("iam-baseline-test")
+	for i := range 5 {
+		rec.Eventf(cm, nil, corev1.EventTypeNormal, "Deleted", "Delete", "step %d", i)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // stopped before a writer ever ran
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventsAbout(t, "default", cm.Name, 5, nil)
+}
