@@ -144,6 +144,9 @@ func (s *Sink) Start(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
+			// The series counts that grew since the last flush, then what is left.
+			s.flushSeries()
+			s.drain()
 			return nil
 		case <-t.C:
 			s.flushSeries()
