@@ -22,17 +22,7 @@ import (
 
 var cp *testenv.ControlPlane
 
-func TestMain(m *testing.M) {
-	var err error
-	cp, err = testenv.StartControlPlane()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = cp.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.RunTests(m, &cp)) }
 
 var seq int
 

@@ -6,6 +6,7 @@ package testenv
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -77,6 +78,19 @@ func StartControlPlane() (*ControlPlane, error) {
 
 // Stop stops the apiserver and etcd.
 func (cp *ControlPlane) Stop() error { return cp.Env.Stop() }
+
+// RunTests is the TestMain of a package whose tests need only the API server: it
+// starts the control plane into *cp, runs the tests (m is the *testing.M) and stops
+// it, returning the exit code for os.Exit.
+func RunTests(m interface{ Run() int }, cp **ControlPlane) int {
+	var err error
+	if *cp, err = StartControlPlane(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = (*cp).Stop() }()
+	return m.Run()
+}
 
 // GroupVersionKind of one of the project's kinds, for unstructured tests.
 func GroupVersionKind(kind string) schema.GroupVersionKind {
