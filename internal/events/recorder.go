@@ -30,6 +30,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/reference"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
@@ -279,7 +280,7 @@ func (s *Sink) write(ctx context.Context, w write) {
 			ev := &eventsv1.Event{ObjectMeta: metav1.ObjectMeta{Name: w.series.name, Namespace: w.series.namespace}}
 			patch := fmt.Appendf(nil, `{"series":{"count":%d,"lastObservedTime":%q}}`, w.count,
 				metav1.NewMicroTime(w.last).UTC().Format(metav1.RFC3339Micro))
-			err = s.client.Patch(ctx, ev, client.RawPatch("application/merge-patch+json", patch))
+			err = s.client.Patch(ctx, ev, client.RawPatch(types.MergePatchType, patch))
 			if err == nil || apierrors.IsNotFound(err) {
 				return
 			}
