@@ -45,7 +45,12 @@ func (r *AssumableRoleReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	}.reconcile(ctx, r.Client, req, &iamv1.AssumableRole{})
 }
 
-func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.AssumableRole) error {
+func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.AssumableRole) (err error) {
+	defer func() {
+		if _, _, stops := stallReason(err); stops {
+			withdrawAdmission(ar)
+		}
+	}()
 	// What can be judged from the spec alone is judged before any AWS call.
 	if n := desired.RoleName(ar); len(n) > 64 {
 		return stalled(iamv1.ReasonInvalidSpec, "IAM role names are at most 64 characters and %q has %d: set spec.roleName", n, len(n))
@@ -69,7 +74,11 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	name := desired.RoleName(ar)
 	ar.Status.RoleName = name
 	if len(progress.arriving) > 0 {
-		// Writing the trust now would rewrite it as each of them turns Ready.
+		// Writing the trust now would rewrite it as each of them turns Ready; they
+		// may take the grant meanwhile, so they need one reconcile, not two.
+		if err := r.admitArriving(ctx, ar, clients, progress.arriving); err != nil {
+			return err
+		}
 		return waiting(iamv1.ReasonWaitingForMembers, arrivalWait,
 			"waiting for TeamMembers %v, created a moment ago, to be Ready, so the trust policy of IAM role %s is written once", progress.arriving, name)
 	}
@@ -77,7 +86,7 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	if err != nil {
 		if len(trust.Members) == 0 {
 			// Nobody to trust (every member pending or gone): no member is in the trust.
-			ar.Status.TrustedMembers, ar.Status.Principals = nil, nil
+			ar.Status.TrustedMembers, ar.Status.Principals, ar.Status.AdmittedMembers = nil, nil, nil
 		}
 		return err
 	}
@@ -135,6 +144,9 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	}
 	r.setRoleStatus(ar, clients.AccountID, info)
 	ar.Status.TrustedMembers, ar.Status.Principals = trust.Trusted(), trust.Principals()
+	// The trust is written with the members that are Ready: nobody is admitted
+	// ahead of it any more.
+	ar.Status.AdmittedMembers = nil
 	setDrifted(&ar.Status.Conditions, ar.Generation, nil)
 	if lacking := progress.cannotAssumeYet(trust.Trusted(), ar.Status.ARN); len(lacking) > 0 {
 		// Ready means the people can switch into the role: IAM must trust them and

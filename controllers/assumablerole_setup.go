@@ -21,8 +21,8 @@ import (
 )
 
 // indexMembers indexes AssumableRoles by every TeamMember they name
-// ("namespace/name"): in spec.trust.teamMembers (the namespace defaulted) or in
-// status.trustedMembers (the trust as written). One index for both: the informer
+// ("namespace/name"): in spec.trust.teamMembers (the namespace defaulted), in
+// status.trustedMembers (the trust as written) or status.admittedMembers. One index for both: the informer
 // keeps a set per key and value, twice (controller-runtime adds a per-namespace copy),
 // and two indexes of the same members were 8 MiB of the manager's heap at 5,000
 // members. Readers that need one side check it on the role.
@@ -32,11 +32,12 @@ const indexMembers = "members"
 func indexRolesByMember(ctx context.Context, mgr ctrl.Manager) error {
 	return mgr.GetFieldIndexer().IndexField(ctx, &iamv1.AssumableRole{}, indexMembers, func(o client.Object) []string {
 		ar := o.(*iamv1.AssumableRole)
-		out := make([]string, 0, len(ar.Spec.Trust.TeamMembers)+len(ar.Status.TrustedMembers))
+		out := make([]string, 0, len(ar.Spec.Trust.TeamMembers)+len(ar.Status.TrustedMembers)+len(ar.Status.AdmittedMembers))
 		for _, ref := range ar.Spec.Trust.TeamMembers {
 			out = append(out, desired.MemberRef(ar, ref))
 		}
 		out = append(out, ar.Status.TrustedMembers...)
+		out = append(out, ar.Status.AdmittedMembers...)
 		slices.Sort(out)
 		return slices.Compact(out)
 	})

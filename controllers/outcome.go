@@ -36,29 +36,16 @@ func finish(kind string, conds *[]metav1.Condition, generation int64, err error,
 	if resync <= 0 {
 		resync = defaultResync
 	}
-	var (
-		st *outcome.StalledError
-		wt *outcome.WaitingError
-		na *awsx.NotManagedError
-		ob *awsx.OwnedByOtherError
-		wa *awsx.WrongAccountError
-		pv *policy.ValidationError
-	)
-	switch {
-	case err == nil:
+	var wt *outcome.WaitingError
+	if err == nil {
 		conditions.MarkReady(conds, generation, iamv1.ReasonReconciled, readyMessage)
 		metrics.Reconciles.WithLabelValues(kind, "ready").Inc()
 		return ctrl.Result{RequeueAfter: jitter(resync)}, nil
-	case errors.As(err, &st):
-		return stall(kind, conds, generation, st.Reason, st.Message, resync)
-	case errors.As(err, &na):
-		return stall(kind, conds, generation, iamv1.ReasonNotManaged, na.Error(), resync)
-	case errors.As(err, &ob):
-		return stall(kind, conds, generation, iamv1.ReasonOwnedByOther, ob.Error(), resync)
-	case errors.As(err, &wa):
-		return stall(kind, conds, generation, iamv1.ReasonWrongAccount, wa.Error(), resync)
-	case errors.As(err, &pv):
-		return stall(kind, conds, generation, iamv1.ReasonInvalidSpec, pv.Error(), resync)
+	}
+	if reason, message, ok := stallReason(err); ok {
+		return stall(kind, conds, generation, reason, message, resync)
+	}
+	switch {
 	case errors.As(err, &wt):
 		conditions.MarkReconciling(conds, generation, wt.Reason, wt.Message)
 		metrics.Reconciles.WithLabelValues(kind, "progressing").Inc()
@@ -67,8 +54,6 @@ func finish(kind string, conds *[]metav1.Condition, generation int64, err error,
 			after = minWait // a wait of zero would be no requeue at all
 		}
 		return ctrl.Result{RequeueAfter: after}, nil
-	case awsx.IsTerminal(err):
-		return stall(kind, conds, generation, iamv1.ReasonAWSError, "AWS refused the change ("+awsx.Code(err)+"): "+awsx.Message(err), resync)
 	case awsx.IsThrottled(err):
 		conditions.MarkReconciling(conds, generation, iamv1.ReasonThrottled, "AWS is throttling; retrying with backoff")
 		metrics.Reconciles.WithLabelValues(kind, "throttled").Inc()
@@ -78,6 +63,36 @@ func finish(kind string, conds *[]metav1.Condition, generation int64, err error,
 		metrics.Reconciles.WithLabelValues(kind, "error").Inc()
 		return ctrl.Result{}, err
 	}
+}
+
+// stallReason is the Stalled reason and message of an error that stops the object
+// until its spec or AWS changes; ok is false for a wait or a retryable failure.
+func stallReason(err error) (reason, message string, ok bool) {
+	var (
+		st *outcome.StalledError
+		na *awsx.NotManagedError
+		ob *awsx.OwnedByOtherError
+		wa *awsx.WrongAccountError
+		pv *policy.ValidationError
+		wt *outcome.WaitingError
+	)
+	switch {
+	case errors.As(err, &st):
+		return st.Reason, st.Message, true
+	case errors.As(err, &na):
+		return iamv1.ReasonNotManaged, na.Error(), true
+	case errors.As(err, &ob):
+		return iamv1.ReasonOwnedByOther, ob.Error(), true
+	case errors.As(err, &wa):
+		return iamv1.ReasonWrongAccount, wa.Error(), true
+	case errors.As(err, &pv):
+		return iamv1.ReasonInvalidSpec, pv.Error(), true
+	case errors.As(err, &wt):
+		return "", "", false
+	case awsx.IsTerminal(err):
+		return iamv1.ReasonAWSError, "AWS refused the change (" + awsx.Code(err) + "): " + awsx.Message(err), true
+	}
+	return "", "", false
 }
 
 func stall(kind string, conds *[]metav1.Condition, generation int64, reason, message string, resync time.Duration) (ctrl.Result, error) {

@@ -179,7 +179,7 @@ func (r *TeamMemberReconciler) assumableRoles(ctx context.Context, tm *iamv1.Tea
 	}
 	var out []iamv1.AssumableRoleLink
 	for _, ar := range list.Items {
-		if ar.Status.ARN == "" || !ar.DeletionTimestamp.IsZero() || !slices.Contains(ar.Status.TrustedMembers, key) {
+		if ar.Status.ARN == "" || !ar.DeletionTimestamp.IsZero() || !grantsMember(&ar, key) {
 			continue
 		}
 		maxSession := ar.Spec.MaxSessionDuration
@@ -236,8 +236,8 @@ func (r *TeamMemberReconciler) membersOfAccount(ctx context.Context, o client.Ob
 }
 
 // roleLinkChanged passes the role updates a member's permission and status read
-// (see assumableRoles): its ARN, sign-in link and session length, who it trusts,
-// and its deletion. A role's waiting messages and proofs wake none of its
+// (see assumableRoles): its ARN, sign-in link and session length, who it trusts or
+// admits, and its deletion. A role's waiting messages and proofs wake none of its
 // members: at a thousand members they were most of the members' reconciles.
 func roleLinkChanged() predicate.Funcs {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
@@ -248,17 +248,18 @@ func roleLinkChanged() predicate.Funcs {
 		}
 		return o.Status.ARN != n.Status.ARN || o.Status.SwitchRoleURL != n.Status.SwitchRoleURL ||
 			o.Spec.MaxSessionDuration != n.Spec.MaxSessionDuration ||
-			!slices.Equal(o.Status.TrustedMembers, n.Status.TrustedMembers) ||
+			!slices.Equal(grantedMembers(o), grantedMembers(n)) ||
 			o.DeletionTimestamp.IsZero() != n.DeletionTimestamp.IsZero()
 	}}
 }
 
-// trustedMembersOf maps a role to the members in its trust. The handler calls it for
+// trustedMembersOf maps a role to the members in its trust or admitted to it. The handler calls it for
 // the old and the new object of an update, so members dropped from trust are included.
 func trustedMembersOf(_ context.Context, o client.Object) []reconcile.Request {
 	ar := o.(*iamv1.AssumableRole)
-	out := make([]reconcile.Request, 0, len(ar.Status.TrustedMembers))
-	for _, m := range ar.Status.TrustedMembers {
+	granted := grantedMembers(ar)
+	out := make([]reconcile.Request, 0, len(granted))
+	for _, m := range granted {
 		ns, name, ok := cutNamespacedName(m)
 		if ok {
 			out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Namespace: ns, Name: name}})

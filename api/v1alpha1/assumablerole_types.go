@@ -178,6 +178,13 @@ type AssumableRoleStatus struct {
 	// the member's own managed policy when the grant outgrows the inline quota).
 	// +optional
 	TrustedMembers []string `json:"trustedMembers,omitempty"`
+	// AdmittedMembers are TeamMembers on their way to Ready that this role will
+	// trust once they are: they may be granted sts:AssumeRole on status.arn before
+	// the trust policy names them, so a team applied together converges in one
+	// step. Offered only while the role does not exist or is this object's; the
+	// trust policy, written by this object, still decides who gets in.
+	// +optional
+	AdmittedMembers []string `json:"admittedMembers,omitempty"`
 	// PendingMembers are referenced TeamMembers left out until they are Ready.
 	// +optional
 	PendingMembers []string `json:"pendingMembers,omitempty"`

@@ -339,6 +339,11 @@ func (in *AssumableRoleStatus) DeepCopyInto(out *AssumableRoleStatus) {
 		*out = make([]string, len(*in))
 		copy(*out, *in)
 	}
+	if in.AdmittedMembers != nil {
+		in, out := &in.AdmittedMembers, &out.AdmittedMembers
+		*out = make([]string, len(*in))
+		copy(*out, *in)
+	}
 	if in.PendingMembers != nil {
 		in, out := &in.PendingMembers, &out.PendingMembers
 		*out = make([]string, len(*in))

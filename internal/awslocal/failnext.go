@@ -73,3 +73,11 @@ func (o *oneShotFaults) take(operation string) bool {
 	o.pending[operation]--
 	return true
 }
+
+// FailNextPending is how many calls of operation FailNext will still fail; a test
+// that armed more than it used takes the rest back with FailNext(op, -n).
+func (s *Server) FailNextPending(operation string) int {
+	s.oneShot.mu.Lock()
+	defer s.oneShot.mu.Unlock()
+	return s.oneShot.pending[operation]
+}
