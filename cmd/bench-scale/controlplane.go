@@ -60,7 +60,8 @@ func startControlPlane(dir string) (*controlPlane, error) {
 		Set("audit-policy-file", policy).
 		Set("audit-log-path", auditLog).
 		Set("audit-log-mode", "blocking").
-		Set("audit-log-format", "json")
+		Set("audit-log-format", "json").
+		Set("profiling", "true") // for -cpu-profiles; costs nothing until asked
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("starting the control plane: %w", err)

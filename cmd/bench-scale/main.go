@@ -64,6 +64,9 @@ type options struct {
 	// heapProfiles, when set, is the path prefix for the steady-state manager's heap
 	// profile of each clean run (<prefix>-n<N>.pprof).
 	heapProfiles string
+	// cpuProfiles, when set, is the path prefix for CPU profiles of the API server
+	// and the manager over the first 20 s of each clean run's creation.
+	cpuProfiles string
 	// resync is the restarted manager's --resync-period: after its first pass the
 	// benchmark counts the calls of exactly one resync of every object.
 	resync time.Duration
@@ -84,11 +87,12 @@ func main() {
 		outFile     = flag.String("o", "", "also write the report to this file")
 		managerBin  = flag.String("manager", "", "a manager binary to measure (default: build ./cmd/manager), e.g. an older build for a before/after comparison")
 		heap        = flag.String("heap-profiles", "", "save the steady-state manager's heap profile of each clean run to <prefix>-n<N>.pprof")
+		cpuProf     = flag.String("cpu-profiles", "", "save CPU profiles of the API server and the manager over the first 20 s of each clean run to <prefix>-{apiserver,manager}-n<N>.pprof")
 		resync      = flag.Duration("resync", time.Minute, "the restarted manager's --resync-period; one resync of every object is measured after its first pass")
 	)
 	flag.Parse()
 	opts := options{namespaces: *namespaces, scenarios: map[string]bool{}, faultN: *faultN, bucketN: *bucketN,
-		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), managerEnv: strings.Fields(*managerEnv), managerBin: *managerBin, heapProfiles: *heap, resync: *resync, out: os.Stdout}
+		timeout: *timeout, managerArgs: strings.Fields(*managerArgs), managerEnv: strings.Fields(*managerEnv), managerBin: *managerBin, heapProfiles: *heap, cpuProfiles: *cpuProf, resync: *resync, out: os.Stdout}
 	shipped, err := deploymentEnv(deploymentManifest)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench-scale: the manager's environment as shipped (run from the repository root): %v\n", err)

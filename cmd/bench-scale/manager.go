@@ -19,12 +19,13 @@ import (
 
 // managerProcess is the operator as it ships, run as its own process.
 type managerProcess struct {
-	cmd    *exec.Cmd
-	logs   *tailBuffer
-	exited chan error
-	probe  string
-	pprof  string
-	done   chan struct{} // closed when the process has exited
+	cmd     *exec.Cmd
+	logs    *tailBuffer
+	exited  chan error
+	probe   string
+	pprof   string
+	metrics string
+	done    chan struct{} // closed when the process has exited
 
 	mu   sync.Mutex
 	peak memoryPeak
@@ -51,7 +52,7 @@ func startManager(ctx context.Context, bin, kubeconfig, awsURL string, env, args
 	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+awsURL, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
 		"AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "KUBECONFIG=")
 	cmd.Env = append(cmd.Env, env...)
-	m := &managerProcess{cmd: cmd, logs: &tailBuffer{max: 64 << 10}, exited: make(chan error, 1), probe: probe, pprof: pprof,
+	m := &managerProcess{cmd: cmd, logs: &tailBuffer{max: 64 << 10}, exited: make(chan error, 1), probe: probe, pprof: pprof, metrics: metrics,
 		done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = m.logs, m.logs
 	if err := cmd.Start(); err != nil {

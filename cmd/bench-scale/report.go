@@ -73,6 +73,7 @@ func (r *report) common(res *result) {
 	r.printf("| Kubernetes writes by the manager | %d = **%.2f per object**: %s |\n", k.totalWrites(), float64(k.totalWrites())/float64(res.objects), sortedCounts(k.Writes))
 	r.printf("| Secret reads by the manager | %d |\n", k.SecretReads)
 	r.printf("| manager peak RSS | %s |\n", res.peakMem)
+	r.printf("| where the time went (until Ready and wired) | %s |\n", res.where)
 }
 
 func (r *report) bucket(res *result) {

@@ -49,6 +49,7 @@ type result struct {
 	minimal  map[string]int
 	k8s      k8sRequests
 	peakMem  memoryPeak
+	where    whereTime
 	awsWired string // "" when checked and complete, else what is missing
 	// steady state: one full pass over the converged world.
 	steadyCalls   awslocal.CallLog
@@ -111,9 +112,13 @@ func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*
 
 	w := workload{n: sc.n, namespaces: opts.namespaces}
 	r := &result{scenario: sc, objects: w.objects(), minimal: w.minimalWrites()}
+	cpuBefore := cpuTimes()
 	start := time.Now()
 	if err := w.apply(ctx, cp.client); err != nil {
 		return nil, fmt.Errorf("applying the objects: %w", err)
+	}
+	if opts.cpuProfiles != "" && sc.steady {
+		go cpuProfiles(cp, mgr, opts.cpuProfiles, sc.n)
 	}
 	deadline := start.Add(opts.timeout)
 	lastReport := start
@@ -138,6 +143,10 @@ func runOnce(ctx context.Context, opts options, dir, bin string, sc scenario) (*
 		time.Sleep(250 * time.Millisecond)
 	}
 	r.peakMem = mgr.peakMemory()
+	r.where.cpu = cpuSince(cpuBefore, cpuTimes())
+	if r.where.controllers, err = scrapeControllers(mgr.metrics); err != nil {
+		fmt.Fprintf(os.Stderr, "bench-scale: reading the manager's metrics: %v\n", err)
+	}
 	r.calls = aws.Calls()
 	var auditEnd int64
 	r.k8s, auditEnd, _ = readAudit(cp.auditLog, auditStart)
