@@ -77,6 +77,23 @@ func (p *accountPacer) class(service string, mutating bool) *adaptiveLimit {
 	return l
 }
 
+// randomThrottling reports whether any class of the account is holding off its
+// drops because the throttling it saw did not depend on its rate.
+func (p *accountPacer) randomThrottling() bool {
+	p.mu.Lock()
+	classes := make([]*adaptiveLimit, 0, len(p.classes))
+	for _, l := range p.classes {
+		classes = append(classes, l)
+	}
+	p.mu.Unlock()
+	for _, l := range classes {
+		if l.heldOff() {
+			return true
+		}
+	}
+	return false
+}
+
 // middleware paces every attempt (it sits after the retry loop, so retries are
 // paced too) and feeds the outcome back.
 func (p *accountPacer) middleware(stack *middleware.Stack) error {
@@ -190,6 +207,14 @@ func (l *adaptiveLimit) observe(throttled bool) {
 			l.setLimit(next)
 		}
 	}
+}
+
+// heldOff reports whether the limit is holding off drops: its last throttling
+// episode did not depend on the rate.
+func (l *adaptiveLimit) heldOff() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.now().Before(l.holdUntil)
 }
 
 func (l *adaptiveLimit) setLimit(r rate.Limit) {

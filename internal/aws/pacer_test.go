@@ -85,9 +85,15 @@ func TestAdaptiveLimitIgnoresThrottlingThatSlowingDoesNotFix(t *testing.T) {
 	if l.limiter.Limit() >= second {
 		t.Fatal("two drops that did not help may still be the tail of a burst: drop once more")
 	}
+	if l.heldOff() {
+		t.Fatal("held off before three drops: a token bucket's burst tail would be taken for random throttling")
+	}
 	window(l, &clock, 50, 10)
 	if got := l.limiter.Limit(); got != rate.Inf {
 		t.Fatalf("slowing down three times did not help, yet the limit stays at %.1f", float64(got))
+	}
+	if !l.heldOff() {
+		t.Fatal("throttling found random, yet not held off: throttled retries would keep the long wait")
 	}
 	for i := 0; i < 5; i++ {
 		window(l, &clock, 100, 20)

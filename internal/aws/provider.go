@@ -120,17 +120,7 @@ func NewProvider(ctx context.Context, opts ProviderOptions) (*Provider, error) {
 	if base.Region == "" {
 		base.Region = "us-east-1"
 	}
-	base.Retryer = func() awssdk.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = opts.MaxAttempts
-			o.MaxBackoff = opts.MaxBackoff
-			o.Backoff = newRetryBackoff(opts.MaxBackoff)
-			// The client-side retry quota would turn a burst of throttling across
-			// many objects into hard failures; the controllers' own requeue with
-			// backoff already bounds the load.
-			o.RateLimiter = ratelimit.None
-		})
-	}
+	base.Retryer = retryer(opts, nil)
 	base.APIOptions = append(base.APIOptions, countCalls)
 	if opts.SnapshotTTL == 0 {
 		opts.SnapshotTTL = 5 * time.Minute
@@ -162,7 +152,9 @@ func (p *Provider) For(ctx context.Context, t Target) (*Clients, error) {
 
 	cfg := p.base.Copy()
 	// Every client for this account, whichever controller asks, shares one pacer.
-	cfg.APIOptions = append(slices.Clone(p.base.APIOptions), p.pacer(t.AccountID).middleware)
+	pacer := p.pacer(t.AccountID)
+	cfg.APIOptions = append(slices.Clone(p.base.APIOptions), pacer.middleware)
+	cfg.Retryer = retryer(p.opts, pacer.randomThrottling)
 	if t.RoleARN != "" {
 		assumer := sts.NewFromConfig(p.base)
 		cfg.Credentials = awssdk.NewCredentialsCache(stscreds.NewAssumeRoleProvider(assumer, t.RoleARN, func(o *stscreds.AssumeRoleOptions) {
@@ -255,4 +247,22 @@ func partitionOf(arn string) string {
 		return "aws"
 	}
 	return parts[1]
+}
+
+// retryer is the SDK's standard retryer with the project's backoff; randomThrottling
+// is the account pacer's verdict on its throttling (nil outside an account).
+func retryer(opts ProviderOptions, randomThrottling func() bool) func() awssdk.Retryer {
+	return func() awssdk.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = opts.MaxAttempts
+			o.MaxBackoff = opts.MaxBackoff
+			b := newRetryBackoff(opts.MaxBackoff)
+			b.randomThrottling = randomThrottling
+			o.Backoff = b
+			// The client-side retry quota would turn a burst of throttling across
+			// many objects into hard failures; the controllers' own requeue with
+			// backoff already bounds the load.
+			o.RateLimiter = ratelimit.None
+		})
+	}
 }

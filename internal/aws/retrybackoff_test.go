@@ -61,3 +61,18 @@ func TestRetryBackoffWaitsLongerAfterThrottling(t *testing.T) {
 		t.Errorf("attempt 1 after ServiceFailure: %v, want 12.5ms", got)
 	}
 }
+
+// Once the account's pacer holds the throttling to be random, a throttling answer
+// waits as little as any transient failure: more waiting finds no more tokens.
+func TestRetryBackoffAfterRandomThrottlingIsShort(t *testing.T) {
+	random := false
+	b := retryBackoff{max: 500 * time.Millisecond, rand: func() float64 { return 0 }, randomThrottling: func() bool { return random }}
+	throttled := &smithy.GenericAPIError{Code: "Throttling", Message: "Rate exceeded"}
+	if got, _ := b.BackoffDelay(1, throttled); got != 50*time.Millisecond {
+		t.Fatalf("rate-driven throttling: first retry after %v, want 50ms", got)
+	}
+	random = true
+	if got, _ := b.BackoffDelay(1, throttled); got != 12500*time.Microsecond {
+		t.Fatalf("random throttling: first retry after %v, want 12.5ms", got)
+	}
+}
