@@ -85,20 +85,3 @@ func withdrawAdmission(ar *iamv1.AssumableRole) {
 		ar.Status.ARN, ar.Status.SwitchRoleURL = "", ""
 	}
 }
-
-// grantsMember reports whether a member (namespace/name) is to hold sts:AssumeRole
-// on the role: it is in the trust as written, or admitted ahead of it.
-func grantsMember(ar *iamv1.AssumableRole, key string) bool {
-	return slices.Contains(ar.Status.TrustedMembers, key) || slices.Contains(ar.Status.AdmittedMembers, key)
-}
-
-// grantedMembers are the members grantsMember holds for, sorted, without repeats:
-// what a member's permission depends on, so a change of it wakes them.
-func grantedMembers(ar *iamv1.AssumableRole) []string {
-	if len(ar.Status.AdmittedMembers) == 0 {
-		return ar.Status.TrustedMembers
-	}
-	out := append(slices.Clone(ar.Status.TrustedMembers), ar.Status.AdmittedMembers...)
-	slices.Sort(out)
-	return slices.Compact(out)
-}

@@ -179,7 +179,7 @@ func (r *TeamMemberReconciler) assumableRoles(ctx context.Context, tm *iamv1.Tea
 	}
 	var out []iamv1.AssumableRoleLink
 	for _, ar := range list.Items {
-		if ar.Status.ARN == "" || !ar.DeletionTimestamp.IsZero() || !grantsMember(&ar, key) {
+		if ar.Status.ARN == "" || !ar.DeletionTimestamp.IsZero() || !ar.Status.Grants(key) {
 			continue
 		}
 		maxSession := ar.Spec.MaxSessionDuration
@@ -248,7 +248,7 @@ func roleLinkChanged() predicate.Funcs {
 		}
 		return o.Status.ARN != n.Status.ARN || o.Status.SwitchRoleURL != n.Status.SwitchRoleURL ||
 			o.Spec.MaxSessionDuration != n.Spec.MaxSessionDuration ||
-			!slices.Equal(grantedMembers(o), grantedMembers(n)) ||
+			!slices.Equal(o.Status.GrantedMembers(), n.Status.GrantedMembers()) ||
 			o.DeletionTimestamp.IsZero() != n.DeletionTimestamp.IsZero()
 	}}
 }
@@ -257,7 +257,7 @@ func roleLinkChanged() predicate.Funcs {
 // the old and the new object of an update, so members dropped from trust are included.
 func trustedMembersOf(_ context.Context, o client.Object) []reconcile.Request {
 	ar := o.(*iamv1.AssumableRole)
-	granted := grantedMembers(ar)
+	granted := ar.Status.GrantedMembers()
 	out := make([]reconcile.Request, 0, len(granted))
 	for _, m := range granted {
 		ns, name, ok := cutNamespacedName(m)

@@ -147,7 +147,7 @@ func (p *planner) keptRoleLinks() {
 		if p.inScope(ar.Namespace) || ar.Status.ARN == "" || !ar.DeletionTimestamp.IsZero() {
 			continue
 		}
-		for _, m := range ar.Status.TrustedMembers {
+		for _, m := range ar.Status.GrantedMembers() {
 			p.links[m] = append(p.links[m], iamv1.AssumableRoleLink{Name: ar.Namespace + "/" + ar.Name, RoleARN: ar.Status.ARN, SwitchRoleURL: ar.Status.SwitchRoleURL})
 		}
 	}
