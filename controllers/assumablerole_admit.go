@@ -29,7 +29,12 @@ import (
 // Anything else leaves the members to the two-step path, where the grant follows
 // the trust. A role created at the name by someone else in between is found by
 // CreateRole, and the Stalled outcome withdraws the admission (withdrawAdmission).
-func (r *AssumableRoleReconciler) admitArriving(ctx context.Context, ar *iamv1.AssumableRole, clients *awsx.Clients, arriving []string) error {
+//
+// The admission lists every member the trust will name, the Ready ones as well as
+// the arriving: listing only the arriving would take the grant back from members
+// admitted a moment ago that have turned Ready since, while the trust still waits
+// for the next ones (a DeleteUserPolicy and a PutUserPolicy each).
+func (r *AssumableRoleReconciler) admitArriving(ctx context.Context, ar *iamv1.AssumableRole, clients *awsx.Clients, ready, arriving []string) error {
 	if ar.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
 		return nil // no trust will be written: nothing to grant ahead of it
 	}
@@ -53,7 +58,9 @@ func (r *AssumableRoleReconciler) admitArriving(ctx context.Context, ar *iamv1.A
 	}
 	ar.Status.ARN = arn
 	ar.Status.SwitchRoleURL = policy.SwitchRoleURL(clients.AccountID, name, "")
-	ar.Status.AdmittedMembers = slices.Clone(arriving)
+	admitted := append(slices.Clone(ready), arriving...)
+	slices.Sort(admitted)
+	ar.Status.AdmittedMembers = slices.Compact(admitted)
 	return nil
 }
 

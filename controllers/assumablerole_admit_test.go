@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -242,4 +243,59 @@ func TestAdmissionIsWithdrawnWhenTheNameIsTaken(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Members of one role arrive at different times: two turn Ready while the role
+// still waits for a third. The two keep their grant (the admission names every
+// member the trust will, not only those still arriving), so every member's grant
+// is written once and none is taken back.
+func TestAdmissionKeepsMembersThatTurnedReady(t *testing.T) {
+	ctx := context.Background()
+	ns := newNamespace(t)
+	group := ns + "-late"
+	ab := arBaseline(t, ns, func(ab *iamv1.AccountBaseline) { ab.Spec.Groups = []iamv1.PermissionGroup{{Name: group}} })
+	quiesce(t, 300*time.Millisecond)
+	snap := awsSrv.Calls()
+	holdMembersArriving(2)
+	ar := arCreate(t, arRole(ns, ab, "staggered", func(ar *iamv1.AssumableRole) {
+		ar.Spec.Trust.TeamMembers = []iamv1.TeamMemberReference{{Name: "jo"}, {Name: "kim"}, {Name: "lee"}}
+	}))
+	arMemberCreate(t, ns, ab, "jo")
+	arMemberCreate(t, ns, ab, "kim")
+	eventually(t, arWait, func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(ar), ar); err != nil {
+			return err
+		}
+		if !slices.Equal(ar.Status.AdmittedMembers, []string{ns + "/jo", ns + "/kim"}) {
+			return errors.New("jo and kim are not admitted yet")
+		}
+		return nil
+	})
+	// The third joins a group: only its reconcile adds a user to a group, and those
+	// calls failing hold it arriving until the first two are Ready and the role has
+	// looked again, waiting for it alone.
+	awsSrv.FailNext("AddUserToGroup", 1000)
+	release := func() { awsSrv.FailNext("AddUserToGroup", -awsSrv.FailNextPending("AddUserToGroup")) }
+	t.Cleanup(release)
+	lee := arMemberObject(ns, ab, "lee", nil)
+	lee.Spec.Groups = []string{group}
+	if err := k8s.Create(ctx, lee); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, arWait, func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(ar), ar); err != nil {
+			return err
+		}
+		if c := meta.FindStatusCondition(ar.Status.Conditions, iamv1.ConditionReady); c == nil || !strings.Contains(c.Message, "["+ns+"/lee]") {
+			return errors.New("the role is not waiting for lee alone yet")
+		}
+		return nil
+	})
+	release()
+	arWaitReady(t, ar)
+	quiesce(t, 500*time.Millisecond)
+	got := okCalls(awsSrv.Calls().Since(snap))
+	if got["PutUserPolicy"] != 3 || got["DeleteUserPolicy"] != 0 || got["CreateRole"] != 1 || got["UpdateAssumeRolePolicy"] != 0 {
+		t.Fatalf("writes %v: want one grant per member, none taken back, and the trust written once", got)
+	}
 }

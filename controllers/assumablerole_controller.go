@@ -76,7 +76,7 @@ func (r *AssumableRoleReconciler) reconcileRole(ctx context.Context, ar *iamv1.A
 	if len(progress.arriving) > 0 {
 		// Writing the trust now would rewrite it as each of them turns Ready; they
 		// may take the grant meanwhile, so they need one reconcile, not two.
-		if err := r.admitArriving(ctx, ar, clients, progress.arriving); err != nil {
+		if err := r.admitArriving(ctx, ar, clients, trust.Trusted(), progress.arriving); err != nil {
 			return err
 		}
 		return waiting(iamv1.ReasonWaitingForMembers, arrivalWait,

@@ -34,11 +34,12 @@ rules:
 
 // controlPlane is envtest with an audit log of the manager's requests.
 type controlPlane struct {
-	env        *envtest.Environment
-	cfg        *rest.Config
-	client     client.Client
-	kubeconfig string
-	auditLog   string
+	env         *envtest.Environment
+	cfg         *rest.Config
+	client      client.Client
+	kubeconfig  string
+	auditLog    string
+	debugSocket string // the API server's profiling socket
 }
 
 func startControlPlane(dir string) (*controlPlane, error) {
@@ -51,6 +52,7 @@ func startControlPlane(dir string) (*controlPlane, error) {
 		return nil, err
 	}
 	auditLog := filepath.Join(dir, "audit.log")
+	debugSocket := filepath.Join(dir, "apiserver-debug.sock")
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
 		CRDDirectoryPaths:     []string{filepath.Join(testenv.RepoRoot(), "config", "crd", "bases")},
@@ -61,12 +63,14 @@ func startControlPlane(dir string) (*controlPlane, error) {
 		Set("audit-log-path", auditLog).
 		Set("audit-log-mode", "blocking").
 		Set("audit-log-format", "json").
-		Set("profiling", "true") // for -cpu-profiles; costs nothing until asked
+		// -cpu-profiles reads the API server's profile over this socket (no
+		// authentication on a file in the run's own directory); idle until asked.
+		Set("debug-socket-path", debugSocket)
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("starting the control plane: %w", err)
 	}
-	cp := &controlPlane{env: env, cfg: cfg, auditLog: auditLog}
+	cp := &controlPlane{env: env, cfg: cfg, auditLog: auditLog, debugSocket: debugSocket}
 	stop := func(err error) (*controlPlane, error) { _ = env.Stop(); return nil, err }
 	// The benchmark's own client is generous so that creating N objects is not
 	// limited by client-side throttling.

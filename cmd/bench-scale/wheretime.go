@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"k8s.io/client-go/rest"
 )
 
 // whereTime says where a run's wall time went: the CPU each process used (the
@@ -156,14 +156,19 @@ func (w whereTime) String() string {
 	return strings.Join(parts, "; ")
 }
 
-// cpuProfiles saves 20-second CPU profiles of the API server (through its own
-// /debug/pprof, as the admin envtest makes) and of the manager, taken together.
+// cpuProfiles saves 20-second CPU profiles of the API server (over its debug
+// socket) and of the manager, taken together.
 func cpuProfiles(cp *controlPlane, mgr *managerProcess, prefix string, n int) {
 	const seconds = "20"
 	save := func(client *http.Client, url, path string) {
 		resp, err := client.Get(url)
 		if err == nil {
 			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				err = fmt.Errorf("%s", resp.Status)
+			}
+		}
+		if err == nil {
 			var f *os.File
 			if f, err = os.Create(path); err == nil {
 				_, err = io.Copy(f, resp.Body)
@@ -174,14 +179,12 @@ func cpuProfiles(cp *controlPlane, mgr *managerProcess, prefix string, n int) {
 			fmt.Fprintf(os.Stderr, "bench-scale: CPU profile %s: %v\n", path, err)
 		}
 	}
-	apiClient, err := rest.HTTPClientFor(cp.cfg)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "bench-scale: API server client: %v\n", err)
-		return
-	}
+	overSocket := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", cp.debugSocket)
+	}}}
 	done := make(chan struct{})
 	go func() {
-		save(apiClient, cp.cfg.Host+"/debug/pprof/profile?seconds="+seconds, fmt.Sprintf("%s-apiserver-n%d.pprof", prefix, n))
+		save(overSocket, "http://apiserver/debug/pprof/profile?seconds="+seconds, fmt.Sprintf("%s-apiserver-n%d.pprof", prefix, n))
 		close(done)
 	}()
 	save(http.DefaultClient, "http://"+mgr.pprof+"/debug/pprof/profile?seconds="+seconds, fmt.Sprintf("%s-manager-n%d.pprof", prefix, n))
