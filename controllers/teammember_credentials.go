@@ -61,11 +61,16 @@ func (c *memberCredentials) console(ctx context.Context, enabled, exists bool) e
 		}
 		return c.deleteOwnedSecret(ctx, had, "console")
 	}
-	secret, err := c.ownedSecret(ctx, name, "console")
-	if err != nil {
-		return err
-	}
 	resetAsked := c.tm.Annotations[ResetPasswordAnnotation] == "true"
+	var secret *corev1.Secret
+	if exists || resetAsked || c.tm.Status.ConsoleSecretName != "" {
+		// A member being created has no Secret yet: it is created without reading
+		// first (writeSecret reads it only if one is there), one request fewer each.
+		var err error
+		if secret, err = c.ownedSecret(ctx, name, "console"); err != nil {
+			return err
+		}
+	}
 	if exists && !resetAsked {
 		if secret == nil {
 			// The profile exists but its Secret is gone: say so once, change nothing.
@@ -244,14 +249,32 @@ func (c *memberCredentials) ownedSecret(ctx context.Context, name, kind string) 
 	return s, nil
 }
 
+// writeSecret writes data to the credential Secret: existing when it was read, else
+// a new one. A create that meets a Secret of that name reads it and goes on as if it
+// had been read: ours is overwritten, anyone else's is a stall (ownedSecret).
 func (c *memberCredentials) writeSecret(ctx context.Context, existing *corev1.Secret, name, kind string, data map[string][]byte) error {
-	if existing != nil {
-		existing.Data = data
-		if err := c.r.Client.Update(ctx, existing); err != nil {
-			return fmt.Errorf("writing Secret %s: %w", name, scrubbedK8sError(err))
+	if existing == nil {
+		err := c.createSecret(ctx, name, kind, data)
+		if !apierrors.IsAlreadyExists(err) {
+			return err
 		}
-		return nil
+		if existing, err = c.ownedSecret(ctx, name, kind); err != nil || existing == nil {
+			if err == nil {
+				err = fmt.Errorf("Secret %s was there a moment ago and is gone; retrying", name)
+			}
+			return err
+		}
 	}
+	existing.Data = data
+	if err := c.r.Client.Update(ctx, existing); err != nil {
+		return fmt.Errorf("writing Secret %s: %w", name, scrubbedK8sError(err))
+	}
+	return nil
+}
+
+// createSecret creates the credential Secret, owned by the member. AlreadyExists is
+// returned as it is, for writeSecret to read what is there.
+func (c *memberCredentials) createSecret(ctx context.Context, name, kind string, data map[string][]byte) error {
 	s := &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{
 			Name: name, Namespace: c.tm.Namespace,
@@ -264,6 +287,9 @@ func (c *memberCredentials) writeSecret(ctx context.Context, existing *corev1.Se
 		return err
 	}
 	if err := c.r.Client.Create(ctx, s); err != nil {
+		if apierrors.IsAlreadyExists(err) {
+			return err
+		}
 		return fmt.Errorf("creating Secret %s: %w", name, scrubbedK8sError(err))
 	}
 	return nil

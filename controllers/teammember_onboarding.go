@@ -25,21 +25,36 @@ func onboardingConfigMapName(tm *iamv1.TeamMember) string { return tm.Name + "-o
 
 // writeOnboarding keeps the member's onboarding ConfigMap in step with its status
 // (sign-in URL, password Secret, MFA device, roles). It is read fresh and written only
-// when its content differs, so a steady state makes no Kubernetes write.
+// when its content differs, so a steady state makes no Kubernetes write. A member
+// that has none yet (status names none) creates it without reading first.
 func (r *TeamMemberReconciler) writeOnboarding(ctx context.Context, tm *iamv1.TeamMember, ab *iamv1.AccountBaseline) error {
 	name := onboardingConfigMapName(tm)
 	data := onboarding.Render(onboardingMember(tm, ab, name))
 	labels := map[string]string{credentials.LabelTeamMember: tm.Name, credentials.LabelKind: "onboarding"}
 
+	create := func() error {
+		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: tm.Namespace, Labels: labels}, Data: data}
+		if err := controllerutil.SetControllerReference(tm, cm, r.Client.Scheme()); err != nil {
+			return err
+		}
+		return r.Client.Create(ctx, cm)
+	}
+	if tm.Status.OnboardingConfigMapName == "" {
+		// A member being created has none yet: create it without reading first, and
+		// read only if one is there (ours from a pass that failed later, or someone
+		// else's, which is a stall below).
+		if err := create(); !apierrors.IsAlreadyExists(err) {
+			if err == nil {
+				tm.Status.OnboardingConfigMapName = name
+			}
+			return err
+		}
+	}
 	cm := &corev1.ConfigMap{}
 	err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: tm.Namespace, Name: name}, cm)
 	switch {
 	case apierrors.IsNotFound(err):
-		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: tm.Namespace, Labels: labels}, Data: data}
-		if err := controllerutil.SetControllerReference(tm, cm, r.Client.Scheme()); err != nil {
-			return err
-		}
-		if err := r.Client.Create(ctx, cm); err != nil {
+		if err := create(); err != nil {
 			return err
 		}
 	case err != nil:

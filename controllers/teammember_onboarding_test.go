@@ -170,3 +170,37 @@ func TestTeamMemberOnboardingConfigMapClash(t *testing.T) {
 		t.Fatalf("the user itself should still be converged: %v", err)
 	}
 }
+
+// A Secret of the console Secret's name that belongs to someone else is never
+// overwritten, and no password is issued into it: the member creates its Secret
+// without reading first, meets this one, reads it, and stops.
+func TestTeamMemberConsoleSecretClash(t *testing.T) {
+	ctx := context.Background()
+	ensureMembersBaseline(t)
+	ns := newNamespace(t)
+	foreign := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "dora-console", Namespace: ns}, Data: map[string][]byte{"mine": []byte("yes")}}
+	if err := k8s.Create(ctx, foreign); err != nil {
+		t.Fatal(err)
+	}
+	snap := awsSrv.Calls()
+	tm := createMember(t, member(ns, "dora", func(tm *iamv1.TeamMember) {
+		tm.Spec.UserName = ns + "-dora"
+		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: awssdk.Bool(true)}
+	}))
+	c := waitCondition(t, tm, tmConds(tm), iamv1.ConditionStalled, metav1.ConditionTrue, arWait)
+	if !strings.Contains(c.Message, "Secret "+ns+"/dora-console exists and is not owned by this TeamMember") {
+		t.Fatalf("Stalled message %q", c.Message)
+	}
+	got := &corev1.Secret{}
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(foreign), got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Data) != 1 || string(got.Data["mine"]) != "yes" || len(got.OwnerReferences) != 0 {
+		t.Fatalf("the foreign Secret was changed: %d keys, owners %v", len(got.Data), got.OwnerReferences)
+	}
+	for _, call := range awsSrv.Calls().Since(snap) {
+		if call.Operation == "CreateLoginProfile" || call.Operation == "UpdateLoginProfile" {
+			t.Fatalf("%s called: a password was issued that nobody can read", call.Operation)
+		}
+	}
+}
