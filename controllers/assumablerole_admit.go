@@ -36,7 +36,8 @@ import (
 // for the next ones (a DeleteUserPolicy and a PutUserPolicy each).
 func (r *AssumableRoleReconciler) admitArriving(ctx context.Context, ar *iamv1.AssumableRole, clients *awsx.Clients, ready, arriving []string) error {
 	if ar.Spec.ManagementPolicy == iamv1.ManagementPolicyObserve {
-		return nil // no trust will be written: nothing to grant ahead of it
+		withdrawAdmission(ar) // no trust will be written: nothing to grant ahead of it
+		return nil
 	}
 	name := desired.RoleName(ar)
 	claimed, err := r.roleNameClaimed(ctx, ar, name)

@@ -22,10 +22,11 @@ import (
 
 // indexMembers indexes AssumableRoles by every TeamMember they name
 // ("namespace/name"): in spec.trust.teamMembers (the namespace defaulted), in
-// status.trustedMembers (the trust as written) or status.admittedMembers. One index for both: the informer
-// keeps a set per key and value, twice (controller-runtime adds a per-namespace copy),
-// and two indexes of the same members were 8 MiB of the manager's heap at 5,000
-// members. Readers that need one side check it on the role.
+// status.trustedMembers (the trust as written) or in status.admittedMembers. One
+// index for all: the informer keeps a set per key and value, twice
+// (controller-runtime adds a per-namespace copy), and two indexes of the same
+// members were 8 MiB of the manager's heap at 5,000 members. Readers that need one
+// side check it on the role.
 const indexMembers = "members"
 
 // indexRolesByMember registers indexMembers, read by both controllers.

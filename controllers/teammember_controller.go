@@ -253,8 +253,9 @@ func roleLinkChanged() predicate.Funcs {
 	}}
 }
 
-// trustedMembersOf maps a role to the members in its trust or admitted to it. The handler calls it for
-// the old and the new object of an update, so members dropped from trust are included.
+// trustedMembersOf maps a role to the members in its trust or admitted to it. The
+// handler calls it for the old and the new object of an update, so members dropped
+// from trust are included.
 func trustedMembersOf(_ context.Context, o client.Object) []reconcile.Request {
 	ar := o.(*iamv1.AssumableRole)
 	granted := ar.Status.GrantedMembers()
