@@ -148,20 +148,9 @@ func TestTeamMemberOnboardingConfigMap(t *testing.T) {
 // A ConfigMap of the same name that belongs to someone else is never overwritten.
 func TestTeamMemberOnboardingConfigMapClash(t *testing.T) {
 	ctx := context.Background()
-	ensureMembersBaseline(t)
 	ns := newNamespace(t)
-	foreign := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "carol-onboarding", Namespace: ns}, Data: map[string]string{"mine": "yes"}}
-	if err := k8s.Create(ctx, foreign); err != nil {
-		t.Fatal(err)
-	}
-	tm := createMember(t, member(ns, "carol", func(tm *iamv1.TeamMember) {
-		tm.Spec.UserName = ns + "-carol"
-		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: awssdk.Bool(false)}
-	}))
-	c := waitCondition(t, tm, tmConds(tm), iamv1.ConditionStalled, metav1.ConditionTrue, arWait)
-	if !strings.Contains(c.Message, "ConfigMap "+ns+"/carol-onboarding exists and is not owned by this TeamMember") {
-		t.Fatalf("Stalled message %q", c.Message)
-	}
+	memberStalledByForeign(t, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "carol-onboarding", Namespace: ns}, Data: map[string]string{"mine": "yes"}},
+		"ConfigMap", "carol", false)
 	got, err := onboardingConfigMap(t, ns, "carol-onboarding")
 	if err != nil || len(got.Data) != 1 || got.Data["mine"] != "yes" {
 		t.Fatalf("the foreign ConfigMap was changed: %v %v", got.Data, err)
@@ -176,21 +165,10 @@ func TestTeamMemberOnboardingConfigMapClash(t *testing.T) {
 // without reading first, meets this one, reads it, and stops.
 func TestTeamMemberConsoleSecretClash(t *testing.T) {
 	ctx := context.Background()
-	ensureMembersBaseline(t)
 	ns := newNamespace(t)
 	foreign := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "dora-console", Namespace: ns}, Data: map[string][]byte{"mine": []byte("yes")}}
-	if err := k8s.Create(ctx, foreign); err != nil {
-		t.Fatal(err)
-	}
 	snap := awsSrv.Calls()
-	tm := createMember(t, member(ns, "dora", func(tm *iamv1.TeamMember) {
-		tm.Spec.UserName = ns + "-dora"
-		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: awssdk.Bool(true)}
-	}))
-	c := waitCondition(t, tm, tmConds(tm), iamv1.ConditionStalled, metav1.ConditionTrue, arWait)
-	if !strings.Contains(c.Message, "Secret "+ns+"/dora-console exists and is not owned by this TeamMember") {
-		t.Fatalf("Stalled message %q", c.Message)
-	}
+	memberStalledByForeign(t, foreign, "Secret", "dora", true)
 	got := &corev1.Secret{}
 	if err := k8s.Get(ctx, client.ObjectKeyFromObject(foreign), got); err != nil {
 		t.Fatal(err)
@@ -203,4 +181,24 @@ func TestTeamMemberConsoleSecretClash(t *testing.T) {
 			t.Fatalf("%s called: a password was issued that nobody can read", call.Operation)
 		}
 	}
+}
+
+// memberStalledByForeign creates foreign (a kind the member writes, not owned by it)
+// and then a member of that name, and waits until the member is Stalled naming it.
+func memberStalledByForeign(t *testing.T, foreign client.Object, kind, name string, console bool) *iamv1.TeamMember {
+	t.Helper()
+	ensureMembersBaseline(t)
+	ns := foreign.GetNamespace()
+	if err := k8s.Create(context.Background(), foreign); err != nil {
+		t.Fatal(err)
+	}
+	tm := createMember(t, member(ns, name, func(tm *iamv1.TeamMember) {
+		tm.Spec.UserName = ns + "-" + name
+		tm.Spec.ConsoleAccess = &iamv1.ConsoleAccess{Enabled: awssdk.Bool(console)}
+	}))
+	c := waitCondition(t, tm, tmConds(tm), iamv1.ConditionStalled, metav1.ConditionTrue, arWait)
+	if want := kind + " " + ns + "/" + foreign.GetName() + " exists and is not owned by this TeamMember"; !strings.Contains(c.Message, want) {
+		t.Fatalf("Stalled message %q, want it to say %q", c.Message, want)
+	}
+	return tm
 }
