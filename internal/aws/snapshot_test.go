@@ -247,7 +247,11 @@ func TestSnapshotSharedByConcurrentObservers(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := srv.Calls().Since(before).Count("iam", "GetAccountAuthorizationDetails"); n != 1 {
+	// A read is counted by its last call, GetAccountSummary, made once per read:
+	// about one run in twenty the local connection drops while the client decodes
+	// the large GetAccountAuthorizationDetails answer ("use of closed network
+	// connection"), and the SDK retries that one call within the same read.
+	if n := srv.Calls().Since(before).Count("iam", "GetAccountSummary"); n != 1 {
 		t.Fatalf("%d snapshot reads for 8 concurrent workers, want 1", n)
 	}
 }
